@@ -1,0 +1,133 @@
+"""Role setup of a simulated node: what sections 3 and 4 leave behind on each host.
+
+Primary and standby MNs are each set up as an xCAT MN with the same database product
+(section 4); the standby then has xcatd and DHCP stopped. The first boot does the one-time
+setup; every boot starts the subsystems listed in /var/lib/hamn-sim/enabled, as a real MN's
+init (inittab on AIX, init scripts on Linux) would.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import subprocess
+from pathlib import Path
+
+from simulators.node import svc
+
+VAR = Path("/var/lib/hamn-sim")
+DONE = VAR / "setup.done"
+ENABLED = VAR / "enabled"
+XCATBIN = "/opt/hamn-sim/simulators/xcatsim/bin"
+DB2BIN = "/opt/hamn-sim/simulators/db2sim/bin"
+PG_PASSWORD_FILE = Path("/etc/hamn-sim/dbpassword")
+
+
+def sh(*argv: str, user: str | None = None, check: bool = True,
+       stdin: str | None = None) -> subprocess.CompletedProcess[str]:
+    if user is not None:
+        argv = ("su", "-", user, "-c", " ".join(_quote(a) for a in argv))
+    env = dict(os.environ, PYTHONPATH="/opt/hamn-sim",
+               PATH="/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin:"
+                    "/opt/xcat/bin:/opt/xcat/sbin")
+    done = subprocess.run(argv, capture_output=True, text=True, check=False, env=env,
+                          input=stdin)
+    if check and done.returncode != 0:
+        raise RuntimeError(f"{' '.join(argv)} -> {done.returncode}: "
+                           f"{(done.stdout + done.stderr).strip()[-800:]}")
+    return done
+
+
+def _quote(arg: str) -> str:
+    import shlex
+    return shlex.quote(arg)
+
+
+def enable(*names: str) -> None:
+    current = set(ENABLED.read_text().split()) if ENABLED.exists() else set()
+    ENABLED.write_text("\n".join(sorted(current | set(names))) + "\n")
+
+
+def start(name: str) -> None:
+    sub = svc.find(name)
+    assert sub is not None, name
+    if svc.pid_of(sub) is None:
+        svc.start(sub)
+
+
+def password() -> str:
+    return PG_PASSWORD_FILE.read_text().strip() if PG_PASSWORD_FILE.exists() else "cluster"
+
+
+def setup_database(node: dict[str, object]) -> None:
+    """Install the MN's database product and point xCAT at it (/etc/xcat/cfgloc)."""
+    kind = node.get("db", "db2")
+    own = str(node["address"])
+    cfgloc = Path("/etc/xcat/cfgloc")
+    cfgloc.parent.mkdir(parents=True, exist_ok=True)
+    pw = password()
+    if kind == "db2":
+        from simulators.node import db2setup
+        db2setup.setup(node, pw)
+        cfgloc.write_text(f"DB2:XCATDB|xcatdb|{pw}\n")
+    elif kind == "postgres":
+        conf = Path("/etc/postgresql/15/main/postgresql.conf")
+        text = conf.read_text()
+        if "# hamn-sim" not in text:
+            conf.write_text(text + "\n# hamn-sim\nlisten_addresses = 'localhost," + own + "'\n")
+            subnet = str(node.get("subnet", "0.0.0.0/0"))
+            hba = Path("/etc/postgresql/15/main/pg_hba.conf")
+            hba.write_text(hba.read_text() + f"host all all {subnet} md5\n")
+        start("postgresql")
+        enable("postgresql")
+        sh("psql", "-q", "-c", f"CREATE ROLE xcatadm LOGIN PASSWORD '{pw}'", user="postgres",
+           check=False)
+        sh("createdb", "-O", "xcatadm", "xcatdb", user="postgres", check=False)
+        cfgloc.write_text(f"Pg:dbname=xcatdb;host={own}|xcatadm|{pw}\n")
+    elif kind == "mysql":
+        start("mysql")
+        enable("mysql")
+        sql = ("CREATE DATABASE IF NOT EXISTS xcatdb;"
+               f"CREATE USER IF NOT EXISTS 'xcatadmin'@'%' IDENTIFIED BY '{pw}';"
+               f"CREATE USER IF NOT EXISTS 'xcatadmin'@'localhost' IDENTIFIED BY '{pw}';"
+               "GRANT ALL ON xcatdb.* TO 'xcatadmin'@'%';"
+               "GRANT ALL ON xcatdb.* TO 'xcatadmin'@'localhost';")
+        sh("mariadb", "-u", "root", stdin=sql)
+        cfgloc.write_text(f"mysql:dbname=xcatdb;host={own}|xcatadmin|{pw}\n")
+    else:  # sqlite: xCAT's default, no cfgloc
+        cfgloc.unlink(missing_ok=True)
+    cfgloc.chmod(0o600)
+
+
+def setup_mn(node: dict[str, object]) -> None:
+    if not Path(f"{XCATBIN}/xcatconfig").exists():
+        return  # an image without the xCAT simulator: bare hosts only
+    setup_database(node)
+    sh(f"{XCATBIN}/xcatconfig", "-i")
+    sh(f"{XCATBIN}/xcatconfig", "-d")
+    if node["role"] == "primary":
+        start("xcatd")
+        enable("xcatd")
+        sh(f"{XCATBIN}/makedhcp", "-n", check=False)
+        sh(f"{XCATBIN}/makedns", "-n", check=False)
+        enable("dhcpd", "named")
+
+
+def setup_compute(node: dict[str, object]) -> None:
+    enable("bmc")
+
+
+def setup(node: dict[str, object]) -> None:
+    VAR.mkdir(parents=True, exist_ok=True)
+    if not DONE.exists():
+        role = node.get("role")
+        if role in ("primary", "standby"):
+            setup_mn(node)
+        elif role == "compute":
+            setup_compute(node)
+        DONE.write_text(json.dumps({"role": role}) + "\n")
+    for name in (ENABLED.read_text().split() if ENABLED.exists() else []):
+        try:
+            start(name)
+        except (RuntimeError, SystemExit) as err:
+            (VAR / "boot-errors").open("a").write(f"{name}: {err}\n")
