@@ -25,11 +25,12 @@ import docker
 import docker.errors
 from docker.models.containers import Container
 
+from hamn.errors import HamnError
 from simulators import images
 from simulators.presets import DEFAULT_PRESET, NodeSpec, Preset, get
 
 
-class SimError(RuntimeError):
+class SimError(HamnError):
     """The simulated cluster could not do what was asked; the message says what to do."""
 
 
@@ -239,6 +240,15 @@ class Cluster:
                 return False
         return self.ssh_config_path.exists()
 
+    def alive(self) -> bool:
+        """True when every node's container runs (whatever image it runs)."""
+        try:
+            found = {c.name: c.status for c in self._existing()}
+        except docker.errors.DockerException:
+            return False
+        return (all(found.get(n.container_name) == "running" for n in self.nodes)
+                and self.ssh_config_path.exists())
+
     def up(self, log: Path | None = None, fresh: bool = False) -> bool:
         """Bring the cluster up; reuse it when image and spec hashes match. True if built."""
         image = images.build_node(self.client, log)
@@ -297,8 +307,8 @@ class Cluster:
 
     def _after_boot(self) -> None:
         """Cluster-wide state that sections 3 and 4 leave: the SN holds the MN's credentials."""
-        primary = self.node("primary")
-        if primary.spec.role and any(n.spec.role == "service" for n in self.nodes):
+        has_creds = self.exec("primary", "test -d /root/.xcat && echo yes", check=False)
+        if has_creds.strip() == "yes":
             bits, _ = self.container("primary").get_archive("/root/.xcat")
             data = b"".join(bits)
             for sn in (n for n in self.nodes if n.spec.role == "service"):
@@ -409,5 +419,5 @@ def running_clusters() -> Iterator[Cluster]:
         return
     for preset in PRESETS.values():
         cluster = Cluster(preset, client)
-        if cluster.running():
+        if cluster.alive():
             yield cluster

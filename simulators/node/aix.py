@@ -241,7 +241,20 @@ def host(argv: list[str]) -> int:
     return 0
 
 
-FACES = {"mktcpip": mktcpip, "lsattr": lsattr, "ifconfig": ifconfig, "oslevel": oslevel,
+def uname(argv: list[str]) -> int:
+    """AIX ``uname``: -s AIX, -v the version and -r the release of oslevel."""
+    level = (STATE / "oslevel").read_text().strip() if (STATE / "oslevel").exists() \
+        else "6100-06-05-1115"
+    values = {"s": "AIX", "n": socket.gethostname(), "r": level[1], "v": level[0],
+              "m": "00F6E5E04C00", "p": "powerpc"}
+    flags = "".join(a.lstrip("-") for a in argv) or "s"
+    if "a" in flags:
+        flags = "snrvm"
+    print(" ".join(values[f] for f in flags if f in values))
+    return 0
+
+
+FACES = {"uname": uname, "mktcpip": mktcpip, "lsattr": lsattr, "ifconfig": ifconfig, "oslevel": oslevel,
          "lslpp": lslpp, "csum": csum, "host": host}
 
 

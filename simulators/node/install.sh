@@ -12,7 +12,7 @@ mkdir -p /var/lib/db2 && chown xcatdb /var/lib/db2
 ln -sf $sim/node/bin/svc /usr/local/sbin/service
 mkdir -p /usr/aix/bin /usr/aix/sbin /usr/lpp/bos.sysmgt/nim/methods /opt/xcat/bin /opt/xcat/sbin
 for f in startsrc stopsrc lssrc; do ln -sf $sim/node/bin/svc /usr/aix/bin/$f; done
-for f in mktcpip lsattr ifconfig oslevel lslpp csum host; do ln -sf $sim/node/bin/aix /usr/aix/bin/$f; done
+for f in mktcpip lsattr ifconfig oslevel lslpp csum host uname; do ln -sf $sim/node/bin/aix /usr/aix/bin/$f; done
 ln -sf $sim/node/bin/aix-date /usr/aix/bin/date
 ln -sf $sim/node/bin/aix-sed /usr/aix/bin/sed
 
@@ -20,7 +20,7 @@ ln -sf $sim/node/bin/aix-sed /usr/aix/bin/sed
 # sha256sum, md5sum, readlink) are left out on purpose.
 for c in sh ksh bash cat ls cp mv rm mkdir rmdir chmod chown chgrp ln echo printf grep egrep \
          fgrep awk head tail wc sort uniq cut tr tee touch find xargs ps kill sleep hostname \
-         uname id whoami su env test true false expr basename dirname df du tar gzip gunzip \
+         id whoami su env test true false expr basename dirname df du tar gzip gunzip \
          cksum perl rsync ssh scp ssh-keygen crontab ping diff cmp od dd which uptime who tty \
          stty more logger sync openssl python3 mount umount arp cron nohup nice time; do
     p=$(command -v "$c" 2>/dev/null) && ln -sf "$p" /usr/aix/bin/"$c"

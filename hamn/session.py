@@ -1,0 +1,83 @@
+"""The target of a run: real hosts (--hosts / --inventory) or the simulated cluster.
+
+Shared by the pytest plugin (conftest.py) and the CLI, so both pick hosts, the sim and the
+destructive-run consent the same way.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any
+
+from hamn import inventory
+from hamn.errors import ConsentRequired, HamnError
+from hamn.inventory import Cluster
+
+SIM_MARK = "/etc/hamn-sim/cluster"
+
+
+@dataclass(frozen=True)
+class Target:
+    hosts: str | None = None
+    inventory: str | None = None
+    ssh_config: str | None = None
+    preset: str | None = None
+    plan: bool = False
+
+
+def build(target: Target) -> Cluster:
+    if target.hosts and target.inventory:
+        raise inventory.InventoryError("give --hosts or --inventory, not both")
+    if target.inventory:
+        return inventory.load_inventory(target.inventory, target.ssh_config, target.plan)
+    if target.hosts:
+        return inventory.from_hosts(target.hosts, target.ssh_config, target.plan)
+    from simulators.cluster import Cluster as SimCluster
+    from simulators.presets import DEFAULT_PRESET
+    sim = SimCluster(target.preset or DEFAULT_PRESET)
+    if not sim.running():
+        sim.up()
+    return inventory.from_sim(sim, ssh_config=target.ssh_config, plan=target.plan)
+
+
+def cluster_for(config: Any) -> Cluster:
+    """The session's cluster for a pytest config, built once."""
+    cached: Cluster | None = getattr(config, "_hamn_cluster", None)
+    if cached is None:
+        cached = build(Target(
+            hosts=config.getoption("--hosts"), inventory=config.getoption("--inventory"),
+            ssh_config=config.getoption("--ssh-config"), preset=config.getoption("--preset"),
+            plan=config.getoption("--plan")))
+        config._hamn_cluster = cached
+    return cached
+
+
+def check_reachable(cluster: Cluster) -> None:
+    """Open both MNs' channels now, so an unreachable host stops the run with one message."""
+    for member in cluster.mns:
+        member.node.check("true")
+
+
+def is_simulated(cluster: Cluster) -> bool:
+    """True when the primary carries the simulated cluster's mark with this cluster's name."""
+    if not cluster.simulated:
+        return False
+    mark = cluster.primary.node.read_file(SIM_MARK)
+    return mark is not None and mark.strip() == cluster.name
+
+
+def require_consent(cluster: Cluster, allow: str | None) -> None:
+    """Destructive procedures need ``--allow-destructive=<cluster name>`` on real clusters."""
+    if is_simulated(cluster):
+        return
+    if allow == cluster.name:
+        return
+    if allow:
+        raise ConsentRequired(f"--allow-destructive={allow} does not name this cluster "
+                              f"({cluster.name}); nothing was changed")
+    raise ConsentRequired(f"refusing a destructive procedure on cluster {cluster.name} "
+                          f"without consent: add --allow-destructive={cluster.name}")
+
+
+def describe(err: HamnError) -> str:
+    return f"hamn: {err}"

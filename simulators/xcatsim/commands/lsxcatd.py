@@ -1,0 +1,59 @@
+"""lsxcatd: the daemon's version, node type and database (``lsxcatd -a``), as xCAT prints::
+
+    Version 2.16.5 (git commit ..., built ...)
+    This is a Management Node
+    cfgloc=DB2:XCATDB|xcatdb
+    dbengine=DB2
+    dbinstance=xcatdb
+    dbname=XCATDB
+    dbloc=/var/lib/db2
+"""
+
+from __future__ import annotations
+
+import os
+
+from simulators.xcatsim import paths
+from simulators.xcatsim.commands import Context
+from simulators.xcatsim.db import read_cfgloc
+from simulators.xcatsim.protocol import Reply
+
+VERSION = os.environ.get("XCATSIM_VERSION", "2.16.5")
+BUILD = "git commit hamnsim, built Fri Aug 06 12:00:00 EDT 2010"
+
+
+def version_line() -> str:
+    return f"Version {VERSION} ({BUILD})"
+
+
+def nodetype_line() -> str:
+    if paths.under("/etc/xCATSN").exists():
+        return "This is a Service Node"
+    return "This is a Management Node"
+
+
+def lsxcatd(ctx: Context, reply: Reply) -> None:
+    args = set(ctx.args)
+    if not args or args & {"-h", "--help"}:
+        reply.info("lsxcatd [-v|--version]")
+        reply.info("lsxcatd [-h|--help]")
+        reply.info("lsxcatd [-d|--database]")
+        reply.info("lsxcatd [-t|--nodetype]")
+        reply.info("lsxcatd [-a|--all]")
+        if args - {"-h", "--help"} or not args:
+            reply.errorcode = 0
+        return
+    every = bool(args & {"-a", "--all"})
+    if every or args & {"-v", "--version"}:
+        reply.data(version_line())
+    if every or args & {"-t", "--nodetype"}:
+        reply.data(nodetype_line())
+    if every or args & {"-d", "--database"}:
+        cfg = read_cfgloc()
+        if cfg.engine != "SQLite":
+            reply.data(f"cfgloc={cfg.shown}")
+        for k, v in ctx.db.describe().items():
+            reply.data(f"{k}={v}")
+    unknown = args - {"-a", "--all", "-v", "--version", "-t", "--nodetype", "-d", "--database"}
+    if unknown:
+        reply.error(f"Invalid option: {' '.join(sorted(unknown))}")

@@ -1,0 +1,14 @@
+"""Steps shared by every feature: naming roles and preconditions on the whole cluster."""
+
+from __future__ import annotations
+
+from pytest_bdd import given, parsers
+
+from hamn.inventory import Cluster, Member
+
+ROLE = r"(?P<role>primary|standby)"
+
+
+@given(parsers.re(r"the (?P<role>primary|standby) management node"), target_fixture="mn")
+def role_member(cluster: Cluster, role: str) -> Member:
+    return cluster.member(role)
