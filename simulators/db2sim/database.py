@@ -12,6 +12,7 @@ waits for the standby as the synchronization mode demands (see hadr.py).
 
 from __future__ import annotations
 
+import contextlib
 import json
 import secrets
 import shutil
@@ -270,6 +271,10 @@ class Database:
         with self.lock:
             if self.active and not self.explicit and not self.applications():
                 self.deactivate()
+
+    def store_lock(self) -> threading.RLock | contextlib.nullcontext[None]:
+        """Hold off commits (the store's write lock) while a role switch drains the log."""
+        return self.store.write_lock if self.store is not None else contextlib.nullcontext()
 
     # -- configuration --------------------------------------------------------------------
     def update_cfg(self, pairs: list[tuple[str, str]]) -> bool:

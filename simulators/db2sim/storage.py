@@ -220,6 +220,10 @@ class Store:
             "AND m.name NOT IN ('SIMLSN')",
         ]
 
+    @property
+    def write_lock(self) -> threading.RLock:
+        return self._wlock
+
     def close(self) -> None:
         for conn in (self._w, self._r):
             try:

@@ -26,7 +26,8 @@ PG_PASSWORD_FILE = Path("/etc/hamn-sim/dbpassword")
 def sh(*argv: str, user: str | None = None, check: bool = True,
        stdin: str | None = None) -> subprocess.CompletedProcess[str]:
     if user is not None:
-        argv = ("su", "-", user, "-c", " ".join(_quote(a) for a in argv))
+        argv = ("su", "-", user, "-c",
+                "PYTHONPATH=/opt/hamn-sim " + " ".join(_quote(a) for a in argv))
     env = dict(os.environ, PYTHONPATH="/opt/hamn-sim",
                PATH="/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin:"
                     "/opt/xcat/bin:/opt/xcat/sbin")
@@ -128,6 +129,10 @@ def setup(node: dict[str, object]) -> None:
         DONE.write_text(json.dumps({"role": role}) + "\n")
     for name in (ENABLED.read_text().split() if ENABLED.exists() else []):
         try:
+            if name == "db2":  # the instance autostarts (DB2AUTOSTART), it is no SRC daemon
+                from simulators.node import db2setup
+                db2setup.start_instance()
+                continue
             start(name)
         except (RuntimeError, SystemExit) as err:
             (VAR / "boot-errors").open("a").write(f"{name}: {err}\n")

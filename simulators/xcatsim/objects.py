@@ -217,8 +217,7 @@ class Store:
             elif mode == "-":
                 drop = set(split_list(value))
                 value = ",".join(v for v in split_list(current.get(attr)) if v not in drop)
-            key = a.table if otype != "group" or a.table == "nodegroup" else a.table
-            per_table.setdefault(key, {})[a.column] = value if value != "" else None
+            per_table.setdefault(a.table, {})[a.column] = value if value != "" else None
         keycol = {"node": "node", "group": "node", "osimage": "imagename",
                   "network": "netname"}[otype]
         if otype in ("node", "osimage"):

@@ -18,7 +18,7 @@ class Table:
 
 
 def _t(name: str, keys: str, cols: str, descr: str = "") -> Table:
-    columns = tuple(cols.split()) + ("comments", "disable")
+    columns = (*tuple(cols.split()), "comments", "disable")
     return Table(name, columns, tuple(keys.split()), descr)
 
 

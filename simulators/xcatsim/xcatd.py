@@ -10,6 +10,7 @@ Port 3002 (xcatiport) is opened too, as xCAT's install monitor. SIGTERM stops it
 
 from __future__ import annotations
 
+import contextlib
 import datetime
 import os
 import signal
@@ -120,8 +121,8 @@ class Daemon:
                     conn.sendall(reply.encode())
                     return
                 request.user = user
-                self.log(f"xcatd: {user}@{peer[0]}: {request.command} "
-                         f"{' '.join(([request.noderange] if request.noderange else []) + request.args)}")
+                words = ([request.noderange] if request.noderange else []) + request.args
+                self.log(f"xcatd: {user}@{peer[0]}: {request.command} {' '.join(words)}")
                 reply = self.run(request, peer[0])
                 conn.sendall(reply.encode())
             except (ssl.SSLError, OSError) as exc:
@@ -148,15 +149,14 @@ class Daemon:
     def stop(self, signum: int = 0, frame: FrameType | None = None) -> None:
         self.stopping.set()
         for s in self.listeners:
-            try:
+            with contextlib.suppress(OSError):
                 s.close()
-            except OSError:
-                pass
 
 
 def _peer_user(conn: ssl.SSLSocket) -> str:
     cert = conn.getpeercert() or {}
-    for rdn in cert.get("subject", ()):
+    subject: tuple[tuple[tuple[str, str], ...], ...] = cert.get("subject", ())  # type: ignore[assignment]
+    for rdn in subject:
         for key, value in rdn:
             if key == "commonName":
                 return str(value)

@@ -132,10 +132,7 @@ def _check_types(o: Opts, reply: Reply) -> bool:
 
 
 def _names(ctx: Context, o: Opts, otype: str, create: bool) -> list[str]:
-    if o.objects:
-        raw = o.objects
-    else:
-        raw = o.names
+    raw = o.objects or o.names
     if otype != "node":
         return raw
     if create:

@@ -28,8 +28,8 @@ def tabdump(ctx: Context, reply: Reply) -> None:
     describe = "-d" in args
     names = [a for a in args if not a.startswith("-")]
     if not names:
-        for t in sorted(TABLES):
-            reply.data(f"{t}: {TABLES[t].descr}" if describe else t)
+        for tname in sorted(TABLES):
+            reply.data(f"{tname}: {TABLES[tname].descr}" if describe else tname)
         return
     name = names[0]
     t = TABLES.get(name)

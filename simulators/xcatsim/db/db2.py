@@ -6,6 +6,7 @@ shows it and BACKUP DATABASE is refused (runbook 5.1.1: stop xcatd first).
 
 from __future__ import annotations
 
+import contextlib
 import importlib
 from typing import Any
 
@@ -45,7 +46,7 @@ class Db2Database(Database):
 
     def list_tables(self) -> set[str]:
         from simulators.xcatsim.schema import TABLES
-        found = set()
+        found: set[str] = set()
         for name in TABLES:
             try:
                 self.conn.execute(f"SELECT COUNT(*) FROM {name}", ())
@@ -55,10 +56,8 @@ class Db2Database(Database):
         return found
 
     def close(self) -> None:
-        try:
+        with contextlib.suppress(self._errors):
             self.conn.close()
-        except self._errors:
-            pass
 
     def describe(self) -> dict[str, str]:
         return {"dbengine": "DB2", "dbinstance": self.cfg.user, "dbname": self.cfg.database,

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 from typing import Any
 
 from simulators.xcatsim.db.base import Database, DbError, Params
@@ -49,10 +50,8 @@ class PgDatabase(Database):
         return {str(r[0]) for r in got}
 
     def close(self) -> None:
-        try:
+        with contextlib.suppress(self._errors):
             self.conn.close()
-        except self._errors:
-            pass
 
     def describe(self) -> dict[str, str]:
         return {"dbengine": "Pg", "dbname": self.cfg.database,

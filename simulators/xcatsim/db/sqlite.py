@@ -37,7 +37,7 @@ class SqliteDatabase(Database):
             raise DbError(f"DBD::SQLite::db failed: {exc}") from exc
 
     def list_tables(self) -> set[str]:
-        found = set()
+        found: set[str] = set()
         for f in self.directory.glob("*.sqlite"):
             # A table file exists once xcatconfig -d (or a first write) created the table.
             conn = self._conn(f.stem)

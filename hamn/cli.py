@@ -1,0 +1,205 @@
+"""The ``hamn`` command: the simulated cluster, drills, status, plans.
+
+Expected failures (HamnError) print one line and exit non-zero, without a traceback.
+"""
+
+from __future__ import annotations
+
+import functools
+import json
+import os
+import sys
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any, TypeVar
+
+import click
+
+from hamn.errors import HamnError
+
+F = TypeVar("F", bound=Callable[..., Any])
+
+
+def friendly(func: F) -> F:
+    """Turn HamnError into `hamn: message` and its exit code."""
+
+    @functools.wraps(func)
+    def wrapper(*args: Any, **kwargs: Any) -> Any:
+        try:
+            return func(*args, **kwargs)
+        except HamnError as err:
+            click.echo(f"hamn: {err}", err=True)
+            sys.exit(err.exit_code)
+        except KeyError as err:  # unknown preset and the like
+            click.echo(f"hamn: {err.args[0]}", err=True)
+            sys.exit(2)
+
+    return wrapper  # type: ignore[return-value]
+
+
+@click.group()
+def main() -> None:
+    """hamn: the xCAT HA management-node runbook, executable."""
+
+
+# --- the simulated cluster --------------------------------------------------------------------
+
+preset_option = click.option("--preset", default=None,
+                             help="cluster preset (default aix-db2); see `hamn sim presets`")
+
+
+def _sim(preset: str | None) -> Any:
+    from simulators.cluster import Cluster
+    from simulators.presets import DEFAULT_PRESET
+    return Cluster(preset or DEFAULT_PRESET)
+
+
+@main.group()
+def sim() -> None:
+    """The simulated cluster in Docker: primary MN, standby MN, service node, compute node."""
+
+
+@sim.command("presets")
+def sim_presets() -> None:
+    """List the presets."""
+    from simulators.presets import PRESETS
+    for p in PRESETS.values():
+        names = ",".join(n.name for n in p.nodes)
+        click.echo(f"{p.name:<26} db={p.db:<9} {p.nodes[0].personality:<6} {p.subnet:<16} "
+                   f"{names}")
+
+
+@sim.command("up")
+@preset_option
+@click.option("--fresh", is_flag=True, help="recreate the nodes even if they match")
+@friendly
+def sim_up(preset: str | None, fresh: bool) -> None:
+    """Build images if needed and start the cluster (reused when its hashes match)."""
+    cluster = _sim(preset)
+    log = cluster.state / "build.log"
+    cluster.state.mkdir(parents=True, exist_ok=True)
+    built = cluster.up(log=log, fresh=fresh)
+    click.echo(f"cluster {cluster.name} ({cluster.preset.name}) "
+               f"{'started' if built else 'already running, reused'}")
+    click.echo(f"--hosts={cluster.hosts_option}")
+    click.echo(f"ssh_config: {cluster.ssh_config_path}")
+    mn2 = cluster.node("standby").spec.name
+    click.echo(f"try: ssh -F {cluster.ssh_config_path} {mn2} hostname")
+
+
+@sim.command("down")
+@preset_option
+@friendly
+def sim_down(preset: str | None) -> None:
+    """Remove the cluster's containers and network."""
+    _sim(preset).down()
+
+
+@sim.command("status")
+@preset_option
+@friendly
+def sim_status(preset: str | None) -> None:
+    """Show each node's role, address and state."""
+    for row in _sim(preset).status():
+        click.echo(f"{row['node']:<8} {row['role']:<8} {row['personality']:<6} "
+                   f"{row['address']:<16} {row['state']}")
+
+
+@sim.command("ssh-config")
+@preset_option
+@friendly
+def sim_ssh_config(preset: str | None) -> None:
+    """Print an ssh_config for reaching the nodes (add it to ~/.ssh/config with Include)."""
+    cluster = _sim(preset)
+    if not cluster.ssh_config_path.exists():
+        raise HamnError(f"cluster {cluster.name} is not up: run `hamn sim up`")
+    click.echo(cluster.ssh_config_path.read_text(), nl=False)
+
+
+@sim.command("shell")
+@preset_option
+@click.argument("node")
+@friendly
+def sim_shell(preset: str | None, node: str) -> None:
+    """Open a root shell on NODE over SSH."""
+    cluster = _sim(preset)
+    cluster.node(node)
+    os.execvp("ssh", ["ssh", "-F", str(cluster.ssh_config_path), node])
+
+
+@sim.command("fault")
+@preset_option
+@click.argument("action", type=click.Choice(["stop", "start", "kill", "pause", "unpause",
+                                             "cut-off", "heal", "skew"]))
+@click.argument("node", required=False)
+@click.option("--seconds", type=int, default=0, help="clock skew for `skew`")
+@friendly
+def sim_fault(preset: str | None, action: str, node: str | None, seconds: int) -> None:
+    """Inject a fault into the simulated cluster."""
+    cluster = _sim(preset)
+    if action == "heal":
+        cluster.heal()
+        return
+    if node is None:
+        raise HamnError(f"`hamn sim fault {action}` needs a NODE")
+    ops: dict[str, Callable[[], None]] = {
+        "stop": lambda: cluster.stop(node), "start": lambda: cluster.start(node),
+        "kill": lambda: cluster.kill(node), "pause": lambda: cluster.pause(node),
+        "unpause": lambda: cluster.unpause(node), "cut-off": lambda: cluster.cut_off(node),
+        "skew": lambda: cluster.skew_clock(node, seconds),
+    }
+    ops[action]()
+
+
+# --- drills and checks ------------------------------------------------------------------------
+
+target_options = [
+    click.option("--hosts", default=None, help="PRIMARY,STANDBY (first = primary)"),
+    click.option("--inventory", default=None, type=click.Path(), help="YAML inventory"),
+    click.option("--ssh-config", default=None, type=click.Path(), help="ssh_config file"),
+    preset_option,
+]
+
+
+def with_target(func: F) -> F:
+    for option in reversed(target_options):
+        func = option(func)
+    return func
+
+
+@main.command()
+@with_target
+@click.option("--report-dir", default="reports", type=click.Path(file_okay=False),
+              help="where drill-<timestamp>/ is written")
+@click.option("--method", default=None, help="database method (db2, postgres, mysql, sqlite)")
+@friendly
+def drill(hosts: str | None, inventory: str | None, ssh_config: str | None,
+          preset: str | None, report_dir: str, method: str | None) -> None:
+    """Run a disaster-recovery drill and write its report."""
+    from hamn import drill as drill_mod
+    result = drill_mod.run(drill_mod.DrillOptions(
+        hosts=hosts, inventory=inventory, ssh_config=ssh_config, preset=preset,
+        report_dir=Path(report_dir), method=method))
+    click.echo(f"drill {result.verdict}: report in {result.report_dir}")
+    sys.exit(0 if result.verdict == "passed" else 1)
+
+
+@main.command()
+@click.option("--json", "as_json", is_flag=True, help="machine-readable output")
+def coverage(as_json: bool) -> None:
+    """Which runbook sections (2 to 9) the features cover."""
+    from hamn import coverage as cov
+    table = cov.table(Path(__file__).resolve().parent.parent / "features")
+    if as_json:
+        click.echo(json.dumps([row.__dict__ for row in table], indent=1))
+        return
+    for row in table:
+        click.echo(f"{row.section:<8} {row.scenarios:>3} scenarios  {row.title}")
+    missing = [r.section for r in table if r.scenarios == 0]
+    if missing:
+        click.echo(f"sections without a scenario: {', '.join(missing)}")
+        sys.exit(1)
+
+
+if __name__ == "__main__":
+    main()
