@@ -175,9 +175,10 @@ class Channel:
         out, err = self._read_until(proc, b"", f"\n{mark}\n".encode(), timeout, out_re=end)
         found = end.search(out)
         if found is None or not err.endswith(f"\n{mark}\n".encode()):
+            died = proc.poll() is not None
             self._kill(proc)
             self._proc = None
-            if proc.returncode not in (None, 0) and found is None and not out:
+            if died:
                 raise classify_ssh_failure(self.host, err.decode(errors="replace"))
             raise CommandTimeout(f"{self.host}: command did not finish within {timeout:.0f}s "
                                  f"({script[:80]!r}); the channel was reopened")

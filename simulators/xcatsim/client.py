@@ -110,6 +110,8 @@ def show(reply: Reply, out: TextIO | None = None, err: TextIO | None = None) -> 
     for kind, text in reply.lines:
         if kind == "error":
             err.write(f"Error: {text}\n")
+        elif kind == "nodeerror":
+            err.write(f"{text}\n")
         elif kind == "warning":
             out.write(f"Warning: {text}\n")
         else:

@@ -32,8 +32,7 @@ def render_subnet(net: dict[str, str | None], site: dict[str, str], master: str)
     addr, mask = net.get("net") or "", net.get("mask") or ""
     domain = net.get("domain") or site.get("domain", "")
     lease = site.get("dhcplease", "43200")
-    nameservers = _master(net.get("nameservers"), master) or site.get("nameservers") or master
-    nameservers = _master(nameservers, master)
+    nameservers = _master(net.get("nameservers") or site.get("nameservers") or master, master)
     lines = [f"  subnet {addr} netmask {mask} {{",
              "    authoritative;",
              f"    max-lease-time {lease};",

@@ -6,7 +6,8 @@ A client sends one request::
     <arg>-t</arg><arg>node</arg><noderange>cn1</noderange><cwd>/root</cwd></xcatrequest>
 
 and reads responses until one carries ``<serverdone/>``. A response holds, in order, the
-``<data>``, ``<info>``, ``<warning>`` and ``<error>`` lines to print and an ``<errorcode>``.
+``<data>``, ``<info>``, ``<warning>`` and ``<error>`` lines to print, per-node errors as
+``<node><error>cn1: Error: ...</error></node>``, and an ``<errorcode>``.
 """
 
 from __future__ import annotations
@@ -71,13 +72,22 @@ class Reply:
     def warning(self, text: str) -> None:
         self.lines.append(("warning", text))
 
+    def node_error(self, node: str, text: str, code: int = 1) -> None:
+        """A per-node failure, printed by the client as ``NODE: Error: TEXT``."""
+        self.lines.append(("nodeerror", f"{node}: Error: {text}"))
+        self.errorcode = code or self.errorcode
+
     def error(self, text: str, code: int = 1) -> None:
         self.lines.append(("error", text))
         self.errorcode = code or self.errorcode
 
     def encode(self, done: bool = True) -> bytes:
         parts = ["<xcatresponse>"]
-        parts += [f"<{k}>{escape(t)}</{k}>" for k, t in self.lines]
+        for k, t in self.lines:
+            if k == "nodeerror":
+                parts.append(f"<node><error>{escape(t)}</error></node>")
+            else:
+                parts.append(f"<{k}>{escape(t)}</{k}>")
         if self.errorcode:
             parts.append(f"<errorcode>{self.errorcode}</errorcode>")
         if done:
@@ -93,6 +103,8 @@ class Reply:
         for el in root:
             if el.tag in KINDS:
                 reply.lines.append((el.tag, el.text or ""))
+            elif el.tag == "node":
+                reply.lines.append(("nodeerror", el.findtext("error", "")))
             elif el.tag == "errorcode":
                 reply.errorcode = int(el.text or "1")
             elif el.tag == "serverdone":

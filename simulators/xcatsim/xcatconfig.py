@@ -44,7 +44,7 @@ def site_defaults() -> dict[str, str]:
         "databaseloc": "/var/lib", "db2installloc": "/mntdb2", "dhcplease": "43200",
         "dnshandler": "ddns", "domain": domain(), "enableASMI": "no", "fsptimeout": "0",
         "installdir": "/install", "ipmimaxp": "64", "ipmiretries": "3", "ipmitimeout": "2",
-        "master": master, "maxssh": "8", "nameservers": master,
+        "master": master, "maxssh": "8", "nameservers": "<xcatmaster>",
         "nodesyncfiledir": "/var/xcat/node/syncfiles", "powerinterval": "0",
         "ppcmaxp": "64", "ppcretry": "3", "ppctimeout": "0", "sharedtftp": "1",
         "SNsyncfiles": "/etc/group,/etc/passwd,/etc/shadow", "sshbetweennodes": "ALLGROUPS",

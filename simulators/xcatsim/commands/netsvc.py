@@ -253,7 +253,7 @@ def makedhcp(ctx: Context, reply: Reply) -> None:
             mac = (d.get("mac") or "").split("|")[0].split("!")[0]
             if not mac:
                 if "-a" not in flags:
-                    reply.error(f"{n}: No mac address defined in the mac table.")
+                    reply.node_error(n, "No mac address defined in the mac table.")
                 continue
             ip = _node_ip(n, d, hosts)
             if not ip:
@@ -286,8 +286,8 @@ def makeconservercf(ctx: Context, reply: Reply) -> None:
         if method and "-d" not in flags:
             consoles[n] = method
         elif rest and "-d" not in flags:
-            reply.error(f"{n}: cons attribute or serialport attribute is not specified, "
-                        "skipping.")
+            reply.node_error(n, "cons attribute or serialport attribute is not specified, "
+                                "skipping.")
     path = conserver_cf()
     path.parent.mkdir(parents=True, exist_ok=True)
     path.write_text(conserver.render(VERSION, consoles))

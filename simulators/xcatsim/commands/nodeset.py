@@ -35,7 +35,7 @@ def nodeset(ctx: Context, reply: Reply) -> None:
         for n in nodes:
             img = image or defs.get(n, {}).get("provmethod", "")
             if img not in images:
-                reply.error(f"{n}: Cannot find the OS image {img} on the osimage table.")
+                reply.node_error(n, f"Cannot find the OS image {img} on the osimage table.")
                 continue
             prov = images[img].get("provmethod") or "install"
             if images[img].get("imagetype") == "NIM":

@@ -18,21 +18,22 @@ USAGE = "Usage: rpower <noderange> [--nodeps] [on|off|reset|stat|state|boot]"
 
 
 def _ask(node: str, d: dict[str, str], line: str) -> tuple[str, bool]:
+    """(text, ok): the node's new state, or what went wrong."""
     if (d.get("mgt") or "ipmi") not in ("ipmi", "openbmc", "redfish"):
-        return (f"{node}: Error: Unable to identify plugin for this command, check relevant "
-                "tables: nodehm.mgt", False)
+        return ("Unable to identify plugin for this command, check relevant tables: "
+                "nodehm.mgt", False)
     host = d.get("bmc")
     if not host:
-        return f"{node}: Error: Unable to identify bmc for {node}, check the ipmi table", False
+        return f"Unable to identify bmc for {node}, check the ipmi table", False
     port = int(d.get("bmcport") or bmc.PORT)
     try:
         answer = bmc.request(host, line, port)
     except OSError:
-        return f"{node}: Error: timeout", False
+        return "timeout", False
     status, _, word = answer.partition(" ")
     if status != "ok":
-        return f"{node}: Error: {word or answer}", False
-    return f"{node}: {word}", True
+        return word or answer, False
+    return word, True
 
 
 def _run(ctx: Context, reply: Reply, line: str) -> None:
@@ -46,12 +47,11 @@ def _run(ctx: Context, reply: Reply, line: str) -> None:
     defs = ctx.store.get("node", nodes)
     with ThreadPoolExecutor(max_workers=min(32, max(1, len(nodes)))) as pool:
         results = list(pool.map(lambda n: _ask(n, defs.get(n, {}), line), nodes))
-    for text, ok in results:
+    for node, (text, ok) in zip(nodes, results, strict=True):
         if ok:
-            reply.data(text)
+            reply.data(f"{node}: {text}")
         else:
-            reply.lines.append(("error", text))
-            reply.errorcode = 1
+            reply.node_error(node, text)
 
 
 def rpower(ctx: Context, reply: Reply) -> None:
