@@ -65,7 +65,7 @@ class FeatureFile(pytest.Module):
 
 def pytest_collect_file(parent: pytest.Collector, file_path: Path) -> pytest.Module | None:
     if file_path.suffix == ".feature":
-        return FeatureFile.from_parent(parent, path=file_path)  # type: ignore[no-any-return]
+        return FeatureFile.from_parent(parent, path=file_path)
     return None
 
 
@@ -113,3 +113,15 @@ def service_nodes(cluster: Cluster) -> list[Member]:
 @pytest.fixture
 def compute_nodes(cluster: Cluster) -> list[Member]:
     return cluster.compute_nodes
+
+
+@pytest.fixture(scope="session")
+def sim(cluster: Cluster) -> Any:
+    """The simulated cluster behind ``cluster`` (fault primitives); skips on real hosts."""
+    if not cluster.simulated:
+        pytest.skip("needs the simulated cluster: fault injection is not done to real MNs")
+    from simulators.cluster import running_clusters
+    for candidate in running_clusters():
+        if candidate.name == cluster.name:
+            return candidate
+    pytest.skip(f"simulated cluster {cluster.name} is not running")

@@ -50,7 +50,7 @@ def main() -> None:
         rows["testinfra ssh + ControlMaster"] = measure(lambda: muxed.run("true"),
                                                          max(10, args.n // 4))
     base = statistics.median(rows["hamn persistent channel"])
-    print(f"| transport | runs | median ms | p90 ms | ratio to hamn |")
+    print("| transport | runs | median ms | p90 ms | ratio to hamn |")
     print("|---|---:|---:|---:|---:|")
     for label, samples in rows.items():
         med = statistics.median(samples)

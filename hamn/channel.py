@@ -12,6 +12,7 @@ Only what AIX's ksh and Linux's sh both have is used on the remote side.
 
 from __future__ import annotations
 
+import contextlib
 import os
 import re
 import selectors
@@ -90,10 +91,8 @@ class Channel:
 
     @staticmethod
     def _kill(proc: subprocess.Popen[bytes]) -> None:
-        try:
+        with contextlib.suppress(ProcessLookupError):
             os.killpg(proc.pid, 9)
-        except ProcessLookupError:
-            pass
         proc.wait()
 
     def close(self) -> None:

@@ -10,7 +10,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from hamn import inventory
-from hamn.errors import ConsentRequired, HamnError
+from hamn.errors import ConsentRequired, HamnError, InventoryError
 from hamn.inventory import Cluster
 
 SIM_MARK = "/etc/hamn-sim/cluster"
@@ -27,7 +27,7 @@ class Target:
 
 def build(target: Target) -> Cluster:
     if target.hosts and target.inventory:
-        raise inventory.InventoryError("give --hosts or --inventory, not both")
+        raise InventoryError("give --hosts or --inventory, not both")
     if target.inventory:
         return inventory.load_inventory(target.inventory, target.ssh_config, target.plan)
     if target.hosts:

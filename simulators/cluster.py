@@ -9,6 +9,7 @@ tests and the CLI: stop/start/kill, pause, cut off and heal, clock skew.
 
 from __future__ import annotations
 
+import contextlib
 import hashlib
 import io
 import json
@@ -319,10 +320,8 @@ class Cluster:
     def down(self) -> None:
         for c in self._existing():
             c.remove(force=True, v=True)
-        try:
+        with contextlib.suppress(docker.errors.NotFound):
             self.client.networks.get(self.network_name).remove()
-        except docker.errors.NotFound:
-            pass
 
     def status(self) -> list[dict[str, str]]:
         found = {c.name: c for c in self._existing()}
@@ -379,13 +378,17 @@ class Cluster:
                       "ip route del blackhole \"$d\"; done", check=False)
 
     def skew_clock(self, name: str, seconds: int) -> None:
-        """Shift NAME's wall clock for every new process (libfaketime, /etc/ld.so.preload)."""
-        sign = "+" if seconds >= 0 else "-"
-        if seconds == 0:
-            self.exec(name, "rm -f /etc/faketimerc /etc/ld.so.preload")
-            return
-        self.exec(name, f"echo '{sign}{abs(seconds)}s' > /etc/faketimerc && echo "
-                  "/usr/lib/x86_64-linux-gnu/faketime/libfaketime.so.1 > /etc/ld.so.preload")
+        """Shift NAME's wall clock by SECONDS for every login session (libfaketime).
+
+        Set through /etc/environment (pam_env), not /etc/ld.so.preload: sshd's privilege
+        separation sandbox kills a process that carries libfaketime.
+        """
+        keep = "grep -v -e '^LD_PRELOAD=' -e '^FAKETIME=' /etc/environment > /etc/environment.n"
+        add = ""
+        if seconds:
+            add = (" && echo LD_PRELOAD=/usr/lib/x86_64-linux-gnu/faketime/libfaketime.so.1"
+                   f" >> /etc/environment.n && echo FAKETIME={seconds:+d} >> /etc/environment.n")
+        self.exec(name, f"{keep}{add}; mv /etc/environment.n /etc/environment")
 
 
 def _tar(files: list[tuple[str, bytes, int]]) -> bytes:

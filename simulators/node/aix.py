@@ -181,7 +181,7 @@ def lslpp(argv: list[str]) -> int:
           "Parent:Automatic:EFIX Locked:Install Path:Build Date")
     shown = 0
     for rec in records:
-        name, level, desc = (rec.split(":", 2) + ["", ""])[:3]
+        name, level, desc = [*rec.split(":", 2), "", ""][:3]
         if wanted and name not in wanted:
             continue
         print(f"{name}:{name}:{level}: : :C:R:{desc}: : : : : : :0:0:/:")
@@ -254,8 +254,8 @@ def uname(argv: list[str]) -> int:
     return 0
 
 
-FACES = {"uname": uname, "mktcpip": mktcpip, "lsattr": lsattr, "ifconfig": ifconfig, "oslevel": oslevel,
-         "lslpp": lslpp, "csum": csum, "host": host}
+FACES = {"uname": uname, "mktcpip": mktcpip, "lsattr": lsattr, "ifconfig": ifconfig,
+         "oslevel": oslevel, "lslpp": lslpp, "csum": csum, "host": host}
 
 
 def main() -> int:

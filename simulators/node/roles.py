@@ -97,7 +97,8 @@ def setup_database(node: dict[str, object]) -> None:
         cfgloc.write_text(f"mysql:dbname=xcatdb;host={own}|xcatadmin|{pw}\n")
     else:  # sqlite: xCAT's default, no cfgloc
         cfgloc.unlink(missing_ok=True)
-    cfgloc.chmod(0o600)
+    if cfgloc.exists():
+        cfgloc.chmod(0o600)
 
 
 def setup_mn(node: dict[str, object]) -> None:

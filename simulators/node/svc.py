@@ -227,8 +227,8 @@ def stop(sub: Subsystem, wait: float = 20.0) -> bool:
 
 def linux_main(argv: list[str]) -> int:
     if len(argv) < 2:
-        print("Usage: service < option > | --status-all | [ service_name [ command | --full-restart ] ]",
-              file=sys.stderr)
+        print("Usage: service < option > | --status-all | "
+              "[ service_name [ command | --full-restart ] ]", file=sys.stderr)
         return 1
     name, action = argv[0], argv[1]
     sub = find(name)
@@ -323,8 +323,8 @@ def lssrc_main(argv: list[str]) -> int:
     header = "Subsystem         Group            PID          Status "
     if "-a" in argv:
         print(header)
-        for sub in SUBSYSTEMS:
-            print(_lssrc_row(sub.name, sub))
+        for each in SUBSYSTEMS:
+            print(_lssrc_row(each.name, each))
         return 0
     name = _subsystem_arg(argv, "lssrc")
     if name is None:

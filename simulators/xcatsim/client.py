@@ -42,7 +42,10 @@ def xcathost() -> tuple[str, int]:
 def _context() -> ssl.SSLContext:
     d = paths.user_xcat()
     ctx = ssl.SSLContext(ssl.PROTOCOL_TLS_CLIENT)
+    # xCAT's client (IO::Socket::SSL with SSL_verify_mode unset) does not check xcatd's
+    # certificate: it is xcatd that decides, by the CA that signed the client's.
     ctx.check_hostname = False
+    ctx.verify_mode = ssl.CERT_NONE
     try:
         ctx.load_verify_locations(cafile=str(d / "ca.pem"))
         ctx.load_cert_chain(str(d / "client-cred.pem"))
@@ -52,10 +55,17 @@ def _context() -> ssl.SSLContext:
     return ctx
 
 
+OPENSSL_CODES = {"TLSV1_ALERT_UNKNOWN_CA": "0A000418", "CERTIFICATE_VERIFY_FAILED": "0A000086",
+                 "SSLV3_ALERT_BAD_CERTIFICATE": "0A000412",
+                 "TLSV13_ALERT_CERTIFICATE_REQUIRED": "0A00045C"}
+
+
 def _ssl_text(exc: ssl.SSLError) -> str:
+    """OpenSSL's error string, as IO::Socket::SSL reports it."""
+    code = OPENSSL_CODES.get(exc.reason or "", "")
     reason = (exc.reason or str(exc)).lower().replace("_", " ")
     lib = (exc.library or "ssl").upper()
-    return f"SSL connect attempt failed error:{lib} routines::{reason}"
+    return f"SSL connect attempt failed error:{code + ':' if code else ''}{lib} routines::{reason}"
 
 
 def send(request: Request) -> Reply:

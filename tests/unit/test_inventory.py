@@ -49,7 +49,7 @@ def test_bad_inventories_are_refused_by_name(tmp_path: Path, text: str, message:
 
 
 def test_a_missing_inventory_file_is_named(tmp_path: Path) -> None:
-    with pytest.raises(InventoryError, match="cannot read inventory .*nope.yaml"):
+    with pytest.raises(InventoryError, match=r"cannot read inventory .*nope\.yaml"):
         inventory.load_inventory(tmp_path / "nope.yaml")
 
 

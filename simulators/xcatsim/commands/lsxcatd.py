@@ -1,6 +1,6 @@
 """lsxcatd: the daemon's version, node type and database (``lsxcatd -a``), as xCAT prints::
 
-    Version 2.16.5 (git commit ..., built ...)
+    Version 2.5.2 (svn r7881, built Tue Oct 26 07:41:09 EDT 2010)
     This is a Management Node
     cfgloc=DB2:XCATDB|xcatdb
     dbengine=DB2
@@ -18,8 +18,8 @@ from simulators.xcatsim.commands import Context
 from simulators.xcatsim.db import read_cfgloc
 from simulators.xcatsim.protocol import Reply
 
-VERSION = os.environ.get("XCATSIM_VERSION", "2.16.5")
-BUILD = "git commit hamnsim, built Fri Aug 06 12:00:00 EDT 2010"
+VERSION = os.environ.get("XCATSIM_VERSION", "2.5.2")
+BUILD = os.environ.get("XCATSIM_BUILD", "svn r7881, built Tue Oct 26 07:41:09 EDT 2010")
 
 
 def version_line() -> str:

@@ -36,7 +36,8 @@ def nodels(ctx: Context, reply: Reply) -> None:
             return
         cols.append((table, col))
     rows = {t: {r.get("node"): r for r in ctx.store.rows(t)} for t, _ in cols}
-    groups = {n: (rows.get("nodelist", {}).get(n) or {}).get("groups") for n in nodes}
+    nodelist = {r.get("node"): r for r in ctx.store.rows("nodelist")}
+    groups = {n: (nodelist.get(n) or {}).get("groups") for n in nodes}
     for n in nodes:
         for (t, c), a in zip(cols, args, strict=True):
             value = (rows[t].get(n) or {}).get(c)

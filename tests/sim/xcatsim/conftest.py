@@ -62,7 +62,7 @@ class Mn:
     def tool(self, name: str, *args: str, env: dict[str, str] | None = None,
              stdin: str | None = None) -> Result:
         """Run bin/NAME as a process, as the image's links would."""
-        full = dict(os.environ, PYTHONPATH=str(REPO), **self.env, **(env or {}))
+        full = {**os.environ, "PYTHONPATH": str(REPO), **self.env, **(env or {})}
         done = subprocess.run([self.python, str(BIN / name), *args], capture_output=True,
                               text=True, env=full, input=stdin, timeout=120, check=False)
         return Result(done.returncode, done.stdout, done.stderr)
