@@ -201,5 +201,37 @@ def coverage(as_json: bool) -> None:
         sys.exit(1)
 
 
+
+@main.command()
+@with_target
+@click.option("--plan", is_flag=True, help="print every command, per host, in order; run none "
+              "that changes anything")
+@click.option("--allow-destructive", default=None, metavar="CLUSTER",
+              help="typed consent: fail this (real) cluster over")
+@click.option("--force/--no-force", default=None,
+              help="DB2 TAKEOVER BY FORCE (default: only when the primary does not answer)")
+@friendly
+def failover(hosts: str | None, inventory: str | None, ssh_config: str | None,
+             preset: str | None, plan: bool, allow_destructive: str | None,
+             force: bool | None) -> None:
+    """Fail the cluster over to the standby MN (runbook section 8); resumable."""
+    from hamn import failover as fo_mod
+    from hamn import session
+    from hamn.runner import RUN_LOG
+    cluster = session.build(session.Target(hosts=hosts, inventory=inventory,
+                                           ssh_config=ssh_config, preset=preset, plan=plan))
+    if not plan:
+        session.require_consent(cluster, allow_destructive)
+    result = fo_mod.run(cluster, plan=plan, force=force)
+    if plan:
+        click.echo(f"# failover plan for cluster {cluster.name} (runbook section 8); "
+                   "nothing was changed")
+        for r in RUN_LOG.planned():
+            click.echo(f"{r.host}: {r.display}")
+    for rec in result.records:
+        state = "skipped (already done)" if rec.skipped else f"{rec.duration:6.1f}s"
+        click.echo(f"{rec.section:<5} {rec.name:<24} {state}  {rec.note}")
+
+
 if __name__ == "__main__":
     main()

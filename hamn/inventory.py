@@ -189,13 +189,14 @@ def _check_distinct(cluster: Cluster) -> None:
                              "must be two different MNs")
 
 
-def from_hosts(hosts: str, ssh_config: str | None = None, plan: bool = False) -> Cluster:
+def from_hosts(hosts: str, ssh_config: str | None = None, plan: bool = False,
+               preset: str | None = None) -> Cluster:
     """``--hosts=PRIMARY,STANDBY``; a running simulated cluster supplies the rest."""
     names = [h.strip() for h in hosts.split(",") if h.strip()]
     if len(names) < 2:
         raise InventoryError(f"--hosts={hosts} names {len(names)} host; two are needed: "
                              "--hosts=PRIMARY,STANDBY (primary MN first)")
-    sim = _sim_for(names)
+    sim = None if ssh_config else _sim_for(names, preset)
     if sim is not None:
         return from_sim(sim, names, ssh_config, plan)
     if len(names) > 2:
@@ -211,17 +212,20 @@ def from_hosts(hosts: str, ssh_config: str | None = None, plan: bool = False) ->
     return cluster
 
 
-def _sim_for(names: list[str]) -> Any:
-    """The running simulated cluster whose nodes these names are, if any."""
+def _sim_for(names: list[str], preset: str | None = None) -> Any:
+    """The running simulated cluster whose nodes these names are, if any (one, or an error)."""
     try:
         from simulators.cluster import running_clusters
     except ImportError:  # hamn installed without the simulators
         return None
-    for sim in running_clusters():
-        known = {n.spec.name for n in sim.nodes}
-        if set(names) <= known:
-            return sim
-    return None
+    found = [sim for sim in running_clusters()
+             if set(names) <= {n.spec.name for n in sim.nodes}
+             and (preset is None or sim.preset.name == preset)]
+    if len(found) > 1:
+        raise InventoryError(
+            f"{','.join(names)} are nodes of several running simulated clusters "
+            f"({', '.join(s.preset.name for s in found)}): add --preset NAME to choose one")
+    return found[0] if found else None
 
 
 def from_sim(sim: Any, names: list[str] | None = None, ssh_config: str | None = None,

@@ -31,7 +31,8 @@ def build(target: Target) -> Cluster:
     if target.inventory:
         return inventory.load_inventory(target.inventory, target.ssh_config, target.plan)
     if target.hosts:
-        return inventory.from_hosts(target.hosts, target.ssh_config, target.plan)
+        return inventory.from_hosts(target.hosts, target.ssh_config, target.plan,
+                                    target.preset)
     from simulators.cluster import Cluster as SimCluster
     from simulators.presets import DEFAULT_PRESET
     sim = SimCluster(target.preset or DEFAULT_PRESET)

@@ -178,6 +178,7 @@ class Cluster:
             "subnet": self.preset.subnet, "interface": "eth0", "domain": self.preset.domain,
             "nameserver": self.node("primary").address,
             "nodes": {m.spec.name: m.address for m in self.nodes},
+            "macs": {m.spec.name: docker_mac(m.address) for m in self.nodes},
             "roles": {m.spec.role: m.spec.name for m in self.nodes},
         }
         key = self.state / f"host_{n.spec.name}"
@@ -316,6 +317,9 @@ class Cluster:
                 self.client.api.put_archive(sn.container_name, "/root", data)
         for cn in (n for n in self.nodes if n.spec.role == "compute"):
             self.exec(cn.spec.name, "service bmc start >/dev/null 2>&1 || true", check=False)
+            # The compute node's first lease, from the primary's DHCP server (section 2).
+            self.exec(cn.spec.name, "timeout 20 dhclient -1 -v eth0 >/var/log/hamn-sim/"
+                      "dhclient.log 2>&1 || true", check=False)
 
     def down(self) -> None:
         for c in self._existing():
@@ -389,6 +393,11 @@ class Cluster:
             add = (" && echo LD_PRELOAD=/usr/lib/x86_64-linux-gnu/faketime/libfaketime.so.1"
                    f" >> /etc/environment.n && echo FAKETIME={seconds:+d} >> /etc/environment.n")
         self.exec(name, f"{keep}{add}; mv /etc/environment.n /etc/environment")
+
+
+def docker_mac(address: str) -> str:
+    """The MAC Docker's bridge driver derives from a container's IPv4 address."""
+    return "02:42:" + ":".join(f"{int(b):02x}" for b in address.split("."))
 
 
 def _tar(files: list[tuple[str, bytes, int]]) -> bytes:

@@ -119,6 +119,9 @@ class Clp:
             return self._dispatch(text, headings, answer)
         except Db2Error as exc:
             return say(exc.message())
+        except Exception as exc:  # an engine fault: report it as DB2 reports system errors
+            self.engine.diag(f"CLP command failed: {text!r}: {exc!r}")
+            return say(msg("SQL0902C", type(exc).__name__))
 
     def _dispatch(self, text: str, headings: bool, answer: str | None) -> ClpResult:
         w = Words(tokenize(text))

@@ -10,6 +10,7 @@ db2gcf -u rewrites db2nodes.cfg with the current host name and starts the instan
 
 from __future__ import annotations
 
+import contextlib
 import getpass
 import os
 import signal
@@ -187,10 +188,8 @@ def db2gcf_main(argv: list[str] | None = None) -> int:
     if action == "-k":
         pid = _pid(inst)
         if pid:
-            try:
+            with contextlib.suppress(ProcessLookupError):
                 os.kill(pid, signal.SIGKILL)
-            except ProcessLookupError:
-                pass
         inst.socket_path.unlink(missing_ok=True)
         sys.stdout.write(f"{head}DB2 Kill  : Success\nPartition 0 : Success\n\n")
         return 0
@@ -367,8 +366,8 @@ def db2_main(argv: list[str] | None = None) -> int:
         try:
             text = Path(opts.file).read_text()
         except OSError:
-            sys.stdout.write(f"DB21004E  You cannot specify both an input file and a command "
-                             f"when invoking the Command Line Processor.\n"
+            sys.stdout.write("DB21004E  You cannot specify both an input file and a command "
+                             "when invoking the Command Line Processor.\n"
                              if False else f"DB21001E  The file \"{opts.file}\" cannot be "
                              "opened.\n")
             return 8

@@ -396,7 +396,11 @@ class Database:
             with tempfile.TemporaryDirectory(dir=str(self.path.parent)) as tmp:
                 tdir = Path(tmp)
                 with tarfile.open(image, "r") as tar:
-                    tar.extractall(tdir, filter="data")
+                    for member in ("BACKUP.json", "SQLDBCONF.json", "tables.sqlite"):
+                        src = tar.extractfile(member)
+                        if src is None:
+                            raise fail("SQL2542N", self.name, image.name)
+                        (tdir / member).write_bytes(src.read())
                 meta = json.loads((tdir / "BACKUP.json").read_text())
                 image_state = DbState.load(tdir / "SQLDBCONF.json")
                 shutil.rmtree(self.logdir, ignore_errors=True)

@@ -14,6 +14,7 @@
 
 from __future__ import annotations
 
+import contextlib
 import json
 import os
 import threading
@@ -215,10 +216,8 @@ class Engine:
         with self.lock:
             self.apps.pop(app.handle, None)
         if app.closer is not None:
-            try:
+            with contextlib.suppress(OSError):
                 app.closer()
-            except OSError:
-                pass
         self.diag(f"application {app.handle} ({app.appname}) forced")
 
     def force_all(self, db: Database | None = None, keep: Application | None = None) -> None:

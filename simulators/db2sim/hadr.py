@@ -21,6 +21,7 @@ As DB2 does it:
 from __future__ import annotations
 
 import base64
+import contextlib
 import socket
 import threading
 import time
@@ -166,10 +167,8 @@ class Hadr:
             self.cond.notify_all()
         for s in (sock, self.listener):
             if s is not None:
-                try:
+                with contextlib.suppress(OSError):
                     s.shutdown(socket.SHUT_RDWR)
-                except OSError:
-                    pass
                 s.close()
         me = threading.current_thread()
         for t in self.threads:
@@ -253,6 +252,8 @@ class Hadr:
                 return ""
             return "the log the standby needs is not available on the primary"
         rec = log.record_ending_at(s_end)
+        if rec is None and s_end == log.first_lsn:
+            return ""  # our log begins where the standby's ends (we were restored there)
         if rec is None or rec.crc != crc:
             return "the standby's log does not match the primary's log (log chain differs)"
         return ""
@@ -415,10 +416,8 @@ class Hadr:
             else:
                 self.state = DISCONNECTED if self.role == "PRIMARY" else REMOTE_CATCHUP_PENDING
             self.cond.notify_all()
-        try:
+        with contextlib.suppress(OSError):
             conn.shutdown(socket.SHUT_RDWR)
-        except OSError:
-            pass
         conn.close()
         if not self.stopped:
             self.db.diag(f"HADR connection lost; state {self.state}")
@@ -600,11 +599,10 @@ class Hadr:
             raise fail("SQL1770N", 1)
         state = self.current_state()
         if force:
-            if peer_window_only:
-                if (state not in (PEER, DISCONNECTED_PEER)
-                        or time.time() >= self.peer_window_end
-                        or self.conf.syncmode not in ("SYNC", "NEARSYNC")):
-                    raise fail("SQL1770N", 9)
+            if peer_window_only and (state not in (PEER, DISCONNECTED_PEER)
+                    or time.time() >= self.peer_window_end
+                    or self.conf.syncmode not in ("SYNC", "NEARSYNC")):
+                raise fail("SQL1770N", 9)
             with self.cond:
                 conn = self.sock
             if conn is not None:

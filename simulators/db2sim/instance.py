@@ -20,7 +20,6 @@ import json
 import os
 import pwd
 import secrets
-import shutil
 import socket
 import sys
 from dataclasses import dataclass
@@ -226,7 +225,9 @@ def create_instance(
         for cmd in COMMANDS:
             src = bin_source() / cmd
             dst = inst.sqllib / "bin" / cmd
-            shutil.copyfile(src, dst)
+            root = str(Path(__file__).resolve().parents[2])
+            text = src.read_text().replace('"/opt/hamn-sim")', f'"/opt/hamn-sim", {root!r})')
+            dst.write_text(text)
             dst.chmod(0o755)
     pkg_root = Path(__file__).resolve().parents[2]
     profile = (

@@ -19,16 +19,19 @@ _CATALOG: dict[str, tuple[str, str]] = {
     "DB21034E": (
         "",
         "The command was processed as an SQL statement because it was not a valid Command "
-        'Line Processor command.  During SQL processing it returned:',
+        "Line Processor command.  During SQL processing it returned:",
     ),
-    "DB21056W": ("", "Directory changes may not be effective until the directory cache is refreshed."),
+    "DB21056W": (
+        "", "Directory changes may not be effective until the directory cache is refreshed."
+    ),
     "SQL0100W": (
         "02000",
         "No row was found for FETCH, UPDATE or DELETE; or the result of a query is an empty table.",
     ),
     "SQL0104N": (
         "42601",
-        'An unexpected token "{0}" was found following "{1}".  Expected tokens may include:  "{2}".',
+        'An unexpected token "{0}" was found following "{1}".  Expected tokens may include:  '
+        '"{2}".',
     ),
     "SQL0204N": ("42704", '"{0}" is an undefined name.'),
     "SQL0206N": ("42703", '"{0}" is not valid in the context where it is used.'),
@@ -52,7 +55,11 @@ _CATALOG: dict[str, tuple[str, str]] = {
         "23502",
         'Assignment of a NULL value to a NOT NULL column "{0}" is not allowed.',
     ),
-    "SQL0902C": ("58005", 'A system error occurred. Subsequent SQL statements cannot be processed.  IBM software support reason code: "{0}".'),
+    "SQL0902C": (
+        "58005",
+        "A system error occurred. Subsequent SQL statements cannot be processed.  IBM "
+        'software support reason code: "{0}".',
+    ),
     "SQL1005N": (
         "",
         'The database alias "{0}" already exists in either the local database directory or '
@@ -95,7 +102,11 @@ _CATALOG: dict[str, tuple[str, str]] = {
         "dynamically. For these configuration parameters, the database must be shutdown and "
         "reactivated before the configuration parameter changes become effective.",
     ),
-    "SQL1371W": ("", 'The quiesce operation was not executed because the specified instance or database named "{0}" is already quiesced.'),
+    "SQL1371W": (
+        "",
+        "The quiesce operation was not executed because the specified instance or database "
+        'named "{0}" is already quiesced.',
+    ),
     "SQL1373W": ("", 'Cannot unquiesce instance or database "{0}", because it is not quiesced.'),
     "SQL1490W": (
         "",
@@ -112,13 +123,17 @@ _CATALOG: dict[str, tuple[str, str]] = {
         "Deactivate database is successful, however, there is still a connection to the "
         "database.",
     ),
-    "SQL1496W": ("", "Deactivate database is successful, however, the database was not activated."),
+    "SQL1496W": (
+        "", "Deactivate database is successful, however, the database was not activated."
+    ),
     "SQL1611W": ("", "No data was returned by Database System Monitor."),
     "SQL1767N": ("", 'Start HADR cannot complete. Reason code = "{0}".'),
     "SQL1768N": ("", 'Unable to start HADR. Reason code = "{0}".'),
     "SQL1769N": ("", 'Stop HADR cannot complete. Reason code = "{0}".'),
     "SQL1770N": ("", 'Takeover HADR cannot complete. Reason code = "{0}".'),
-    "SQL1776N": ("", 'The command cannot be issued on an HADR standby database. Reason code = "{0}".'),
+    "SQL1776N": (
+        "", 'The command cannot be issued on an HADR standby database. Reason code = "{0}".'
+    ),
     "SQL1777N": ("", "HADR is already started."),
     "SQL2001N": ("", "The utility was interrupted.  The output data may be incomplete."),
     "SQL2036N": ("", 'The path for the file or device "{0}" is not valid.'),
@@ -137,7 +152,9 @@ _CATALOG: dict[str, tuple[str, str]] = {
         'The value specified for the configuration parameter "{0}" is not in the valid range of '
         '"{1}" to "{2}".',
     ),
-    "SQL6048N": ("", "A communication error occurred during START or STOP DATABASE MANAGER processing."),
+    "SQL6048N": (
+        "", "A communication error occurred during START or STOP DATABASE MANAGER processing."
+    ),
     "SQL20157N": ("08004", 'User "{0}" does not have the QUIESCE_CONNECT privilege.'),
     "SQL30082N": ("08001", 'Security processing failed with reason "{0}" ("{1}").'),
 }

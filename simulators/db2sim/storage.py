@@ -11,6 +11,7 @@ resume in the log.
 
 from __future__ import annotations
 
+import contextlib
 import re
 import sqlite3
 import threading
@@ -226,10 +227,8 @@ class Store:
 
     def close(self) -> None:
         for conn in (self._w, self._r):
-            try:
+            with contextlib.suppress(sqlite3.Error):
                 conn.close()
-            except sqlite3.Error:
-                pass
 
     # -- reading --------------------------------------------------------------------------
     @property
@@ -326,10 +325,8 @@ class Store:
             self._w.execute("BEGIN IMMEDIATE")
             try:
                 for lite, params in statements:
-                    try:
+                    with contextlib.suppress(sqlite3.Error):  # it failed on the primary too
                         self._w.execute(lite, tuple(params))
-                    except sqlite3.Error:
-                        pass  # redo is idempotent enough: a failing statement failed on primary too
                 self._w.execute("UPDATE SIMLSN SET applied = ?", (lsn_end,))
                 self._w.execute("COMMIT")
             except BaseException:

@@ -110,9 +110,28 @@ def setup_mn(node: dict[str, object]) -> None:
     if node["role"] == "primary":
         start("xcatd")
         enable("xcatd")
-        sh(f"{XCATBIN}/makedhcp", "-n", check=False)
-        sh(f"{XCATBIN}/makedns", "-n", check=False)
+        define_cluster_nodes(node)
+        sh(f"{XCATBIN}/makedhcp", "-n")
+        sh(f"{XCATBIN}/makedhcp", "-a")
+        sh(f"{XCATBIN}/makedns", "-n")
+        start("dhcpd")
+        start("named")
         enable("dhcpd", "named")
+
+
+def define_cluster_nodes(node: dict[str, object]) -> None:
+    """The service and compute nodes as the admin defined them on the primary (section 3)."""
+    nodes, macs, roles = node["nodes"], node["macs"], node["roles"]
+    assert isinstance(nodes, dict) and isinstance(macs, dict) and isinstance(roles, dict)
+    for role, group in (("service", "service"), ("compute", "compute")):
+        name = roles.get(role)
+        if not name:
+            continue
+        attrs = [f"groups={group},all", f"ip={nodes[name]}", f"mac={macs[name]}",
+                 "netboot=xnba", "os=rhels6", "arch=x86_64", "profile=compute"]
+        if role == "compute":
+            attrs += ["mgt=ipmi", f"bmc={nodes[name]}"]
+        sh(f"{XCATBIN}/mkdef", "-t", "node", "-o", str(name), *attrs)
 
 
 def setup_compute(node: dict[str, object]) -> None:

@@ -60,12 +60,12 @@ def test_a_missing_inventory_file_is_named(tmp_path: Path) -> None:
     ("aixmn1,-oProxyCommand=x", "invalid host name"),
 ])
 def test_bad_hosts_values(hosts: str, message: str, monkeypatch: pytest.MonkeyPatch) -> None:
-    monkeypatch.setattr(inventory, "_sim_for", lambda names: None)
+    monkeypatch.setattr(inventory, "_sim_for", lambda names, preset=None: None)
     with pytest.raises(InventoryError, match=message):
         inventory.from_hosts(hosts)
 
 
 def test_the_first_host_is_the_primary(monkeypatch: pytest.MonkeyPatch) -> None:
-    monkeypatch.setattr(inventory, "_sim_for", lambda names: None)
+    monkeypatch.setattr(inventory, "_sim_for", lambda names, preset=None: None)
     c = inventory.from_hosts("aixmn2,aixmn1")
     assert (c.primary.name, c.standby.name) == ("aixmn2", "aixmn1")

@@ -69,10 +69,25 @@ def _node_ip(name: str, d: dict[str, str], hosts: dict[str, str]) -> str | None:
     return d.get("ip") or hosts.get(name)
 
 
-def _restart(service: str, reply: Reply, label: str | None = None) -> None:
+def _restart(service: str, reply: Reply, optional: bool = False) -> None:
     ok, out = nodeinfo.restart(service)
-    if not ok:
-        reply.error(f"Failed to restart {label or service}: {out}")
+    if ok:
+        return
+    if optional:
+        reply.warning(f"Could not restart {service}: {out}")
+    else:
+        reply.error(f"Failed to restart {service}: {out}")
+
+
+def _give_to(path: Path, user: str) -> None:
+    """Let the daemon's user read (and write) PATH, as the distribution's packages do."""
+    try:
+        import pwd
+        pw = pwd.getpwnam(user)
+        if os.geteuid() == 0:
+            os.chown(path, pw.pw_uid, pw.pw_gid)
+    except (KeyError, OSError, ImportError):
+        pass
 
 
 # -- makehosts ---------------------------------------------------------------------------
@@ -177,6 +192,8 @@ def makedns(ctx: Context, reply: Reply) -> None:
             f.unlink()
     zdir.mkdir(parents=True, exist_ok=True)
     zdir.chmod(0o755)
+    if paths.root() == Path("/"):
+        _give_to(zdir, "bind")
     for z in zones:
         f = zdir / z.file
         f.write_text(dns.render_zone(z, domain, mname))
@@ -291,4 +308,4 @@ def makeconservercf(ctx: Context, reply: Reply) -> None:
     path = conserver_cf()
     path.parent.mkdir(parents=True, exist_ok=True)
     path.write_text(conserver.render(VERSION, consoles))
-    _restart("conserver", reply)
+    _restart("conserver", reply, optional=True)

@@ -55,6 +55,9 @@ class Database:
         return self._tables
 
     def has_table(self, name: str) -> bool:
+        if name not in self.tables():
+            # Another process (xcatconfig -d, a restored backup) may have created it since.
+            self._tables = None
         return name in self.tables()
 
     def create_table(self, t: Table) -> bool:

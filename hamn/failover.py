@@ -1,0 +1,530 @@
+"""Section 8: fail the cluster over to the standby MN, step by step, resumable.
+
+The steps, in the runbook's order (issue 8's numbering):
+
+1. fail the database over (DB2 TAKEOVER, BY FORCE only when the primary is not reachable;
+   PostgreSQL: promote (streaming) or restore the latest dump (5.2); others per method)
+2. make sure the old primary is down (shut it down if it answers; never proceed while its
+   address still answers)
+3. stop the database on the standby (DB2: STOP HADR, connect reset, force applications
+   all, terminate, db2stop)
+4. take the primary's address and hostname (hamn.identity)
+5. point the database at the new name and address and start it (db2gcf -u; pg_hba and
+   listen_addresses)
+6. start xcatd, then makedns, makedhcp (Linux), makeconservercf (hamn.netsvc)
+7. OS deployment: NIM resources on AIX (hamn.nim), then nodeset
+8. management operations: rpower on the compute nodes
+
+Each step checks its postcondition first (already done: skipped, and said so) and after.
+Where a postcondition cannot be observed any more (the primary is gone, a later step has
+changed the state), a journal on the controller ($HAMN_HOME/failover/<cluster>.json)
+remembers what was done, so an interrupted failover re-run continues where it stopped.
+
+Shutting the old primary down: on real hosts hamn runs the platform's own halt
+(``shutdown -F`` on AIX, ``shutdown -h now`` on Linux), detached; on the simulated cluster a
+node is a container with no init to halt, so hamn presses the simulated power button (the
+container is stopped, as ``hamn sim fault stop`` does). Both then wait until the address
+stops answering. In plan mode every change is recorded, not run (hamn.runner).
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import shlex
+import time
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from hamn import identity, netsvc, nim, services
+from hamn.errors import CommandFailed, HamnError, PreconditionFailed, VerificationFailed
+from hamn.identity import Identity
+from hamn.inventory import Cluster, Member, connect
+from hamn.runner import RUN_LOG, Node, Result
+
+
+@dataclass(frozen=True)
+class StepRecord:
+    name: str
+    section: str
+    started: float  # wall clock (time.time())
+    duration: float  # seconds
+    skipped: bool
+    note: str = ""
+
+
+@dataclass
+class Journal:
+    """What a failover of one cluster has done so far, kept on the controller."""
+
+    path: Path | None
+    data: dict[str, Any] = field(default_factory=dict)
+
+    @classmethod
+    def load(cls, cluster: Cluster, plan: bool) -> Journal:
+        if plan:
+            return cls(None)
+        root = Path(os.environ.get("HAMN_HOME", Path.home() / ".hamn"))
+        path = root / "failover" / f"{cluster.name}.json"
+        data = json.loads(path.read_text()) if path.exists() else {}
+        return cls(path, data)
+
+    def done(self, step: str) -> bool:
+        return step in self.data.get("done", [])
+
+    def mark(self, step: str) -> None:
+        self.data.setdefault("done", [])
+        if step not in self.data["done"]:
+            self.data["done"].append(step)
+        self.save()
+
+    def save(self) -> None:
+        if self.path is not None:
+            self.path.parent.mkdir(parents=True, exist_ok=True)
+            self.path.write_text(json.dumps(self.data, indent=1) + "\n")
+
+    def clear(self) -> None:
+        self.data = {}
+        if self.path is not None:
+            self.path.unlink(missing_ok=True)
+
+
+@dataclass
+class Failover:
+    """One failover run: the cluster, the journal, what was learnt, the step records."""
+
+    cluster: Cluster
+    plan: bool = False
+    wait: float = 120.0
+    journal: Journal = field(init=False)
+    records: list[StepRecord] = field(default_factory=list)
+    _active: Node | None = None
+
+    def __post_init__(self) -> None:
+        self.journal = Journal.load(self.cluster, self.plan)
+
+    # --- who is who -----------------------------------------------------------------------
+
+    @property
+    def settings(self) -> Any:
+        return self.cluster.settings
+
+    @property
+    def primary(self) -> Member:
+        return self.cluster.primary
+
+    @property
+    def standby(self) -> Member:
+        return self.cluster.standby
+
+    @property
+    def target(self) -> Identity:
+        """The primary's identity the standby takes (learnt once, kept in the journal)."""
+        saved = self.journal.data.get("primary")
+        if saved:
+            return Identity(saved["hostname"], saved["address"])
+        ident = learn_primary_identity(self.cluster)
+        self.journal.data["primary"] = {"hostname": ident.hostname, "address": ident.address}
+        self.journal.save()
+        return ident
+
+    @property
+    def standby_print(self) -> str:
+        saved: str | None = self.journal.data.get("standby_fingerprint")
+        if saved is None:
+            saved = identity.fingerprint(self.standby.node)
+            self.journal.data["standby_fingerprint"] = saved
+            self.journal.save()
+        return saved
+
+    def swapped(self) -> bool:
+        """True when the primary's SSH name reaches the standby machine (step 4 done)."""
+        if self.plan:
+            return False
+        try:
+            probe = connect(self.primary.name, self.cluster.ssh_config)
+            try:
+                same = identity.fingerprint(probe) == self.standby_print
+            finally:
+                probe.close()
+        except HamnError:
+            return False
+        return same and bool(self.standby_print)
+
+    @property
+    def active(self) -> Node:
+        """The standby machine: by its own name before the swap, the primary's name after."""
+        if self._active is not None:
+            return self._active
+        if self.journal.done("identity") or self.swapped():
+            node = connect(self.primary.name, self.cluster.ssh_config, plan=self.plan)
+            services.forget(node)
+            self._active = node
+            return node
+        return self.standby.node
+
+    # --- running steps ---------------------------------------------------------------------
+
+    def step(self, name: str, section: str, done: Callable[[], bool],
+             action: Callable[[], str | None]) -> StepRecord:
+        started, t0 = time.time(), time.monotonic()
+        if not self.plan and (self.journal.done(name) or done()):
+            self.journal.mark(name)
+            rec = StepRecord(name, section, started, time.monotonic() - t0, True,
+                             "already done")
+            self.records.append(rec)
+            return rec
+        note = action() or ""
+        if not self.plan and not done():
+            raise VerificationFailed(f"failover step {name} (runbook {section})",
+                                     "its postcondition", "not reached")
+        self.journal.mark(name)
+        rec = StepRecord(name, section, started, time.monotonic() - t0, False, note)
+        self.records.append(rec)
+        return rec
+
+
+def learn_primary_identity(cluster: Cluster) -> Identity:
+    """The primary's hostname and cluster-facing address: the inventory, else the primary
+    itself, else the standby's resolution of the primary's name (the primary may be dead)."""
+    p = cluster.primary
+    if p.address and p.hostname:
+        return Identity(p.hostname.split(".")[0], p.address)
+    try:
+        if reachable(p.node):
+            return identity.current(p.node, cluster.settings.interface)
+    except HamnError:
+        pass
+    from hamn.prereqs import resolve
+    res = resolve(cluster.standby.node, p.hostname or p.name)
+    if res.address is None:
+        raise PreconditionFailed(f"cannot learn the primary's address: {p.name} does not "
+                                 "answer and the standby cannot resolve it; name address and "
+                                 "hostname in the inventory")
+    return Identity((p.hostname or p.name).split(".")[0], res.address)
+
+
+def reachable(node: Node) -> bool:
+    """True when NODE answers over SSH now."""
+    try:
+        return node.run("true", timeout=20).succeeded
+    except HamnError:
+        return False
+
+
+# --- database -------------------------------------------------------------------------------
+
+
+def db2(node: Node, instance: str, script: str, changes: bool = True) -> Result:
+    """CLP text as the instance owner (one login session, so CLP statements share it)."""
+    return node.sh(script, user=instance, changes=changes, timeout=300)
+
+
+def db2_secret_statement(node: Node, instance: str, statement: str, secret: str) -> Result:
+    """Run a CLP STATEMENT carrying SECRET (USING ...) from a 0600 file, not a command line.
+
+    The plan and the log show the statement with the secret masked.
+    """
+    shown = statement.replace(secret, "********")
+    script = ('umask 077; f=/tmp/hamn-clp.$$; cat > "$f"; db2 -tf "$f"; rc=$?; '
+              f'rm -f "$f"; exit $rc  # {shown}')
+    return node.sh(script, user=instance, stdin=statement + ";\n", changes=True, timeout=300)
+
+
+def hadr_role(node: Node, s: Any) -> str:
+    """PRIMARY, STANDBY or STANDARD from GET DB CFG; '' when the instance does not answer."""
+    res = db2(node, s.instance, f"db2 get db cfg for {s.db_name}", changes=False)
+    for line in res.stdout.splitlines():
+        if "HADR database role" in line:
+            return line.split("=")[-1].strip().upper()
+    return ""
+
+
+def db2_running(node: Node, s: Any) -> bool:
+    res = db2(node, s.instance, f"db2gcf -s -p 0 -i {shlex.quote(s.instance)}", changes=False)
+    return res.succeeded and "Available" in res.stdout
+
+
+def db2_nodes_host(node: Node, s: Any) -> str:
+    res = db2(node, s.instance, "cat $HOME/sqllib/db2nodes.cfg", changes=False)
+    parts = res.stdout.split()
+    return parts[1].split(".")[0] if len(parts) > 1 else ""
+
+
+def db2_connects(node: Node, s: Any) -> bool:
+    res = db2(node, s.instance, f"db2 connect to {s.db_name} && db2 connect reset",
+              changes=False)
+    return res.succeeded
+
+
+def pg_sql(node: Node, sql: str) -> Result:
+    return node.run("psql", "-Atc", sql, user="postgres")
+
+
+def pg_readdress(node: Node, old: str, new: str) -> None:
+    """listen_addresses (postgresql.conf), pg_hba.conf and xCAT's cfgloc: OLD -> NEW."""
+    if not old:
+        raise PreconditionFailed("the standby's former address is unknown: name it in the "
+                                 "inventory (standby: address)")
+    conf = node.check("psql", "-Atc", "show config_file", user="postgres").stdout.strip() \
+        if not node.plan else "postgresql.conf"
+    hba = node.check("psql", "-Atc", "show hba_file", user="postgres").stdout.strip() \
+        if not node.plan else "pg_hba.conf"
+    sub = f"s/{old.replace('.', '[.]')}/{new}/g"
+    for path in (conf, hba, "/etc/xcat/cfgloc"):
+        q = shlex.quote(path)
+        node.check_sh(f"sed {shlex.quote(sub)} {q} > {q}.hamn && cat {q}.hamn > {q} && "
+                      f"rm -f {q}.hamn", changes=True, why=f"readdressing {path}")
+
+
+# --- the procedure ----------------------------------------------------------------------------
+
+
+def run(cluster: Cluster, plan: bool = False, force: bool | None = None,
+        wait: float = 120.0) -> Failover:
+    """Fail CLUSTER over to its standby (runbook section 8). The records are on the result.
+
+    FORCE: DB2 TAKEOVER BY FORCE; None decides by whether the primary answers.
+    """
+    fo = Failover(cluster, plan=plan, wait=wait)
+    s = cluster.settings
+    kind = s.db
+    if not plan:
+        fo.target  # noqa: B018 - learn the primary's identity while it may still answer
+        if not fo.journal.done("identity"):
+            fo.standby_print  # noqa: B018
+
+    # 1. database failover
+    def db_done() -> bool:
+        if fo.journal.done("identity") or fo.journal.done("stop-standby-db"):
+            return True
+        if kind == "db2":
+            role = hadr_role(fo.active, s)
+            if role == "STANDARD":
+                raise PreconditionFailed(
+                    f"{s.db_name} on the standby is no HADR standby (role STANDARD): set "
+                    "up HADR first (runbook 5.1); a failover now would lose the data")
+            return role == "PRIMARY"
+        if kind == "postgres" and s.pg_method == "streaming":
+            return pg_sql(fo.active, "select pg_is_in_recovery()").stdout.strip() == "f"
+        return False
+
+    def db_failover() -> str:
+        node = fo.active
+        if kind == "db2":
+            by_force = force if force is not None else not reachable(fo.primary.node)
+            stmt = (f"TAKEOVER HADR ON DATABASE {s.db_name} USER {s.instance} "
+                    f"USING {s.password()}" + (" BY FORCE" if by_force else ""))
+            res = db2_secret_statement(node, s.instance, stmt, s.password())
+            if not res.succeeded:
+                raise CommandFailed(res, "DB2 takeover (runbook 5.1.10)")
+            return "TAKEOVER BY FORCE" if by_force else "TAKEOVER"
+        if kind == "postgres" and s.pg_method == "streaming":
+            node.check("psql", "-Atc", "select pg_promote()", user="postgres", changes=True,
+                       why="promoting the PostgreSQL standby")
+            return "promoted"
+        if kind == "postgres":
+            node.check_sh("pg_restore -d xcatdb -c /tmp/xcatdb", user="postgres",
+                          changes=True, why="restoring the latest dump (runbook 5.2)")
+            return "latest dump restored"
+        return f"{kind}: the files synchronised by section 6 are the database"
+
+    fo.step("database-failover", "8.1", db_done, db_failover)
+
+    if not plan and "standby_address" not in fo.journal.data \
+            and not fo.journal.done("identity"):
+        fo.journal.data["standby_address"] = identity.interface_address(fo.standby.node,
+                                                                        s.interface)
+        if reachable(fo.primary.node):
+            fo.journal.data["primary_dhcp"] = services.status(fo.primary.node, "dhcp").active
+        fo.journal.save()
+
+    # 2. the old primary is down
+    def primary_down() -> bool:
+        if fo.journal.done("identity"):
+            return True
+        return not identity.answers(fo.active, fo.target.address)
+
+    def shut_down_primary() -> str:
+        return power_off(fo)
+
+    fo.step("old-primary-down", "8.2", primary_down, shut_down_primary)
+
+    # 3. stop the database on the standby
+    def db_stopped() -> bool:
+        if fo.journal.done("database-config"):
+            return True
+        if kind == "db2":
+            return not db2_running(fo.active, s)
+        if kind in ("postgres", "mysql"):
+            return not services.status(fo.active, "postgresql" if kind == "postgres"
+                                       else "mysql").active
+        return True
+
+    def stop_db() -> str:
+        node = fo.active
+        if kind == "db2":
+            script = "; ".join([f"db2 STOP HADR ON DATABASE {s.db_name}", "db2 connect reset",
+                                "db2 force applications all", "db2 terminate", "db2stop",
+                                "true"])
+            db2(node, s.instance, script)
+            return "STOP HADR; connect reset; force applications all; terminate; db2stop"
+        if kind in ("postgres", "mysql"):
+            services.stop(node, "postgresql" if kind == "postgres" else "mysql")
+            return f"{kind} stopped"
+        return "nothing to stop (sqlite)"
+
+    fo.step("stop-standby-db", "8.3", db_stopped, stop_db)
+
+    # 4. identity
+    def identity_done() -> bool:
+        if not fo.swapped():
+            return False
+        node = fo.active
+        return identity.current(node, s.interface) == fo.target
+
+    def take_identity() -> str:
+        node = fo.standby.node
+        identity.swap(node, fo.target, s)
+        if plan:
+            return "planned"
+        node.close()
+        wait_for(lambda: fo.swapped(), fo.wait,
+                 f"the standby answering as {fo.target.hostname}")
+        fo._active = None
+        return f"{fo.target.hostname} {fo.target.address}"
+
+    fo.step("identity", "8.4", identity_done, take_identity)
+
+    # 5. database configuration for the new name and address, started
+    def db_config_done() -> bool:
+        node = fo.active
+        if kind == "db2":
+            return (db2_nodes_host(node, s) == fo.target.hostname and db2_connects(node, s))
+        if kind in ("postgres", "mysql"):
+            svc = "postgresql" if kind == "postgres" else "mysql"
+            return fo.journal.done("database-config") and services.status(node, svc).active
+        return True
+
+    def db_config() -> str:
+        node = fo.active
+        if kind == "db2":
+            db2(node, s.instance, f"db2gcf -u -p 0 -i {shlex.quote(s.instance)}")
+            if not plan and not db2_connects(node, s):
+                db2(node, s.instance, f"db2 ROLLFORWARD DATABASE {s.db_name} TO END OF LOGS "
+                    "AND COMPLETE")
+            return "db2nodes.cfg updated, instance started"
+        old = fo.journal.data.get("standby_address") or fo.standby.address
+        if kind == "postgres":
+            pg_readdress(node, old, fo.target.address)
+            services.start(node, "postgresql")
+            return "listen_addresses and pg_hba updated"
+        if kind == "mysql":
+            services.start(node, "mysql")
+        return f"{kind}: started"
+
+    fo.step("database-config", "8.5", db_config_done, db_config)
+
+    # 6. xcatd and network services
+    def xcatd_done() -> bool:
+        return services.status(fo.active, "xcatd").active and \
+            fo.active.run("lsxcatd", "-a").succeeded
+
+    fo.step("start-xcatd", "8.6", xcatd_done, lambda: str(services.start(fo.active, "xcatd")))
+
+    def netsvc_done() -> bool:
+        return False  # regeneration is idempotent: the journal alone skips it
+
+    def regenerate() -> str:
+        served = bool(fo.journal.data.get("primary_dhcp", True))
+        return ", ".join(netsvc.regenerate(fo.active, dhcp=served))
+
+    fo.step("network-services", "8.6", netsvc_done, regenerate)
+
+    # 7. OS deployment
+    computes = [m.name for m in cluster.compute_nodes]
+
+    def deploy() -> str:
+        node = fo.active
+        notes = []
+        if services.platform(node) == "aix":
+            got = nim.recreate(node)
+            notes.append("HANIM keeps NIM" if got.hanim else
+                         f"NIM defined {len(got.defined)}, present {len(got.present)}")
+        if computes and nim.osimages(node):
+            node.check("nodeset", ",".join(computes), "osimage", changes=True, why="nodeset")
+            notes.append("nodeset " + ",".join(computes))
+        else:
+            notes.append("no osimage or compute node: nodeset not needed")
+        return "; ".join(notes)
+
+    fo.step("os-deployment", "8.7", lambda: False, deploy)
+
+    # 8. management operations
+    def manage() -> str:
+        if not computes:
+            return "no compute node named: give compute_nodes in the inventory"
+        fo.active.check("rpower", ",".join(computes), "reset", changes=True,
+                        why="rpower reset (runbook 8: management operations)")
+        return "rpower reset " + ",".join(computes)
+
+    fo.step("management-operations", "8.8", lambda: False, manage)
+    if not plan:
+        fo.journal.data["completed"] = time.time()
+        fo.journal.save()
+    return fo
+
+
+def power_off(fo: Failover) -> str:
+    """Shut the old primary down if it answers; then wait until its address is silent."""
+    p = fo.primary
+    if fo.plan:
+        halt = "shutdown -F" if services.platform(p.node) == "aix" else "shutdown -h now"
+        p.node.sh(f"{halt}  # on the simulated cluster: the node's power button",
+                  changes=True)
+        return "planned"
+    if reachable(p.node):
+        services.forget(p.node)
+        if fo.cluster.simulated:
+            _sim_power_off(fo.cluster, p)
+            how = "simulated power off"
+        else:
+            halt = "shutdown -F" if services.platform(p.node) == "aix" else "shutdown -h now"
+            p.node.sh(f"nohup {halt} > /dev/null 2>&1 < /dev/null &", changes=True)
+            how = halt
+        p.node.close()
+    elif identity.answers(fo.active, fo.target.address):
+        raise PreconditionFailed(
+            f"{fo.target.address} answers but the primary {p.name} cannot be reached to shut "
+            "it down: power it off (HMC/BMC) and re-run the failover; it continues here")
+    else:
+        return "already down"
+    wait_for(lambda: not identity.answers(fo.active, fo.target.address), fo.wait,
+             f"{fo.target.address} to stop answering")
+    return how
+
+
+def _sim_power_off(cluster: Cluster, member: Member) -> None:
+    from simulators.cluster import running_clusters
+    for sim in running_clusters():
+        if sim.name == cluster.name:
+            RUN_LOG.record(Result(member.name, "(simulated power button) docker stop "
+                                  f"{sim.node(member.name).container_name}", 0, "", "", 0.0))
+            sim.stop(member.name)
+            return
+    raise PreconditionFailed(f"simulated cluster {cluster.name} is not running")
+
+
+def wait_for(condition: Callable[[], bool], timeout: float, what: str,
+             interval: float = 1.0) -> None:
+    """Poll CONDITION until true or TIMEOUT seconds pass (hamn's one wait policy here)."""
+    deadline = time.monotonic() + timeout
+    while True:
+        if condition():
+            return
+        if time.monotonic() >= deadline:
+            raise VerificationFailed(f"waiting for {what}", f"within {timeout:.0f}s",
+                                     "timed out")
+        time.sleep(interval)

@@ -1,0 +1,91 @@
+"""Section 8, AIX: re-create the NIM resources on the new MN from the xCAT osimages.
+
+Skipped when HANIM keeps the NIM resources synchronised (an alternate master is defined).
+Otherwise, as the runbook lists: initialise the NIM master if it is not; for each osimage of
+``lsdef -t osimage -l``: the lpp_source (``nim -Fo define -t lpp_source``), the spot
+(``m_mkspot -o ... -a source=no``), and each other listed resource type at the location
+lsdef reports. Resources already defined are left as they are, so a re-run continues.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+from hamn.runner import Node
+from hamn.xcat import parse as xparse
+
+M_MKSPOT = "/usr/lpp/bos.sysmgt/nim/methods/m_mkspot"
+NIM = "/usr/sbin/nim"
+# The runbook's list of "kind of the following resources", as osimage attributes.
+OTHER_TYPES = ("installp_bundle", "script", "root", "shared_root", "tmp", "home",
+               "shared_home", "dump", "paging")
+
+
+@dataclass
+class NimPlan:
+    hanim: bool = False
+    master_initialised: bool = True
+    defined: list[str] = field(default_factory=list)
+    present: list[str] = field(default_factory=list)
+
+
+def hanim_configured(node: Node) -> bool:
+    res = node.run("lsnim", "-t", "alternate_master")
+    return res.succeeded and bool(res.stdout.strip())
+
+
+def existing(node: Node) -> set[str]:
+    res = node.run("lsnim")
+    return {line.split()[0] for line in res.stdout.splitlines() if line.strip()} \
+        if res.succeeded else set()
+
+
+def osimages(node: Node) -> tuple[xparse.XcatObject, ...]:
+    res = node.run("lsdef", "-t", "osimage", "-l")
+    return xparse.parse_lsdef(res.stdout) if res.succeeded else ()
+
+
+def recreate(node: Node, source_dir: str = "/install/nim/lpp_source") -> NimPlan:
+    """Define on NODE every NIM resource the osimages name and NIM lacks."""
+    plan = NimPlan()
+    if hanim_configured(node):
+        plan.hanim = True
+        return plan
+    have = existing(node)
+    if "master" not in have:
+        plan.master_initialised = False
+        node.check("nim_master_setup", "-a", "mk_resource=no", "-a", f"device={source_dir}",
+                   changes=True, why="initialising the NIM master")
+    for image in osimages(node):
+        name = image.name
+        wanted: list[tuple[str, str, list[str]]] = []
+        lpp = image.get("lpp_source") or f"{name}_lpp_source"
+        wanted.append((lpp, "lpp_source",
+                       [NIM, "-Fo", "define", "-t", "lpp_source", "-a", "server=master",
+                        "-a", f"location=/install/nim/lpp_source/{name}", lpp]))
+        spot = image.get("spot") or name
+        wanted.append((spot, "spot",
+                       [M_MKSPOT, "-o", "-a", "server=master", "-a",
+                        "location=/install/nim/spot/", "-a", "source=no", spot]))
+        for rtype in OTHER_TYPES:
+            for value in filter(None, (image.get(rtype) or "").split(",")):
+                res_name, location = _resource(name, rtype, value.strip())
+                wanted.append((res_name, rtype,
+                               [NIM, "-Fo", "define", "-t", rtype, "-a", "server=master",
+                                "-a", f"location={location}", res_name]))
+        for res_name, rtype, argv in wanted:
+            if res_name in have:
+                plan.present.append(res_name)
+                continue
+            node.check(*argv, changes=True, why=f"defining NIM {rtype} {res_name}")
+            plan.defined.append(res_name)
+            have.add(res_name)
+    return plan
+
+
+def _resource(image: str, rtype: str, value: str) -> tuple[str, str]:
+    """(NIM name, location) of an osimage attribute: a path is the runbook's location, named
+    <osimage>_<type>; a bare name is a resource under /install/nim/<type>/."""
+    if value.startswith("/"):
+        return f"{image}_{rtype}", value
+    return value, f"/install/nim/{rtype}/{value}"
