@@ -49,7 +49,8 @@ def test_a_running_standby_xcatd_is_named(sim: Any, cluster: Cluster) -> None:
     if not services.start(cluster.standby.node, "xcatd"):
         pytest.fail("xcatd was already running on the standby: the sim's state is wrong")
     try:
-        with pytest.raises(VerificationFailed, match="xcatd on the standby on .*: expected stopped, found running"):
+        with pytest.raises(VerificationFailed,
+                           match=r"xcatd on the standby on .*: expected stopped, found running"):
             prereqs.check_stopped(cluster.standby, "xcatd")
     finally:
         services.stop(cluster.standby.node, "xcatd")
