@@ -80,5 +80,24 @@ def require_consent(cluster: Cluster, allow: str | None) -> None:
                           f"without consent: add --allow-destructive={cluster.name}")
 
 
+DB_TAGS = ("db2", "postgres", "mysql", "sqlite")
+PLATFORM_TAGS = ("aix", "linux")
+
+
+def inapplicable(cluster: Cluster, tags: set[str]) -> str | None:
+    """Why a scenario with TAGS cannot run on CLUSTER (None: it can)."""
+    wanted = [t for t in DB_TAGS if t in tags]
+    if wanted and cluster.settings.db not in wanted:
+        return (f"needs a {'/'.join(wanted)} cluster; {cluster.name} keeps the xCAT database "
+                f"in {cluster.settings.db}")
+    platforms = [t for t in PLATFORM_TAGS if t in tags]
+    if platforms:
+        from hamn import services
+        have = services.platform(cluster.primary.node)
+        if have not in platforms:
+            return f"an {'/'.join(platforms)} procedure; the MNs of {cluster.name} run {have}"
+    return None
+
+
 def describe(err: HamnError) -> str:
     return f"hamn: {err}"
