@@ -97,7 +97,7 @@ def pytest_runtest_setup(item: pytest.Item) -> None:
 def cluster(request: pytest.FixtureRequest) -> Iterator[Cluster]:
     try:
         c = session.cluster_for(request.config)
-        session.check_reachable(c)
+        session.preflight(c)
     except HamnError as err:
         pytest.exit(f"hamn: {err}", returncode=2)
     yield c

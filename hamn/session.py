@@ -53,10 +53,13 @@ def cluster_for(config: Any) -> Cluster:
     return cached
 
 
-def check_reachable(cluster: Cluster) -> None:
-    """Open both MNs' channels now, so an unreachable host stops the run with one message."""
+def preflight(cluster: Cluster) -> None:
+    """Reach both MNs now (an unreachable host stops the run with one message) and check
+    that the primary was given first."""
+    from hamn import roles
     for member in cluster.mns:
         member.node.check("true")
+    roles.check_order(cluster)
 
 
 def is_simulated(cluster: Cluster) -> bool:

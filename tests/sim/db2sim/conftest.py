@@ -170,7 +170,8 @@ def inst(tmp_path: Path, services: tuple[Path, int, int]) -> Iterator[Inst]:
         r = i.sh('db2 connect to xcatdb >/dev/null && '
                  'db2 "create table site (key varchar(128) not null, value varchar(512), '
                  'comments varchar(1024), disable varchar(8), primary key (key))" && '
-                 "db2 \"insert into site values ('master', '10.0.0.1', NULL, NULL)\"")
+                 "db2 \"insert into site values ('master', '10.0.0.1', NULL, NULL)\" && "
+                 "db2 terminate")
         assert r.rc == 0, r.out
         yield i
     finally:
