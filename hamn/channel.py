@@ -72,7 +72,9 @@ class Channel:
 
     def _open(self) -> subprocess.Popen[bytes]:
         # fd 3 keeps the real stderr while the profiles run with stderr muted.
-        remote = "exec 3>&2; exec /bin/sh"
+        # The fd goes on the exec itself: ksh (AIX login shell) closes fds > 2 that an
+        # earlier `exec 3>&2` opened when it runs another program.
+        remote = "exec /bin/sh 3>&2"
         proc = subprocess.Popen([*self.ssh_argv, remote], stdin=subprocess.PIPE,
                                 stdout=subprocess.PIPE, stderr=subprocess.PIPE,
                                 start_new_session=True)

@@ -159,3 +159,34 @@ def remove(node: Node, tags: Iterable[str] | None = None, user: str = "root") ->
 def listed(node: Node, user: str = "root") -> tuple[CronEntry, ...]:
     """hamn's entries in USER's crontab on NODE."""
     return entries(read(node, user))
+
+
+def with_line(text: str, line: str) -> str:
+    """TEXT with the verbatim LINE appended unless it is there (the admin's own jobs)."""
+    lines = _lines(text)
+    return _render(lines if line in lines else [*lines, line])
+
+
+def without_line(text: str, line: str) -> str:
+    return _render([x for x in _lines(text) if x != line])
+
+
+def add_line(node: Node, line: str, user: str = "root") -> bool:
+    """Add a foreign (not hamn-owned) LINE to USER's crontab; True if it changed."""
+    before = read(node, user)
+    after = with_line(before, line)
+    if after != before:
+        write(node, after, user)
+    return after != before
+
+
+def remove_line(node: Node, line: str, user: str = "root") -> bool:
+    before = read(node, user)
+    after = without_line(before, line)
+    if after != before:
+        write(node, after, user)
+    return after != before
+
+
+def has_line(node: Node, line: str, user: str = "root") -> bool:
+    return line in _lines(read(node, user))

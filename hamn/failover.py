@@ -189,6 +189,18 @@ class Failover:
         return rec
 
 
+def check_replicating(cluster: Cluster) -> str:
+    """The standby holds a replica to fail over to (DB2: an HADR standby); else raise."""
+    s = cluster.settings
+    if s.db == "db2":
+        role = hadr_role(cluster.standby.node, s)
+        if role != "STANDBY":
+            raise PreconditionFailed(f"{s.db_name} on the standby is {role or 'not answering'}"
+                                     ", not an HADR standby: set up HADR first (runbook 5.1)")
+        return role
+    return s.db
+
+
 def learn_primary_identity(cluster: Cluster) -> Identity:
     """The primary's hostname and cluster-facing address: the inventory, else the primary
     itself, else the standby's resolution of the primary's name (the primary may be dead)."""
@@ -485,8 +497,8 @@ def power_off(fo: Failover) -> str:
     p = fo.primary
     if fo.plan:
         halt = "shutdown -F" if services.platform(p.node) == "aix" else "shutdown -h now"
-        p.node.sh(f"{halt}  # on the simulated cluster: the node's power button",
-                  changes=True)
+        note = "  # simulated cluster: its power button" if fo.cluster.simulated else ""
+        p.node.sh(halt + note, changes=True)
         return "planned"
     if reachable(p.node):
         services.forget(p.node)

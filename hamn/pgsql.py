@@ -24,7 +24,7 @@ import time
 from collections.abc import Callable
 from dataclasses import dataclass
 
-from hamn import services
+from hamn import prereqs, services
 from hamn.errors import (
     CommandFailed,
     PreconditionFailed,
@@ -211,7 +211,10 @@ def crontab(node: Node, user: str) -> list[str]:
 
 
 def _write_crontab(node: Node, user: str, lines: list[str]) -> None:
-    text = "\n".join(lines) + "\n" if lines else ""
+    if not any(x.strip() for x in lines):
+        node.check("crontab", "-r", user=user, changes=True, why=f"emptying {user}'s crontab")
+        return
+    text = "\n".join(lines) + "\n"
     node.check_sh('if [ "$(uname -s)" = AIX ]; then crontab; else crontab -; fi', user=user,
                   stdin=text, changes=True, why=f"writing {user}'s crontab")
 
@@ -225,9 +228,18 @@ def cron_ensure(node: Node, user: str, tag: str, line: str) -> bool:
     want = f"{line} {MARK}{tag}"
     lines = crontab(node, user)
     kept = [x for x in lines if not marked(x, tag)]
-    if kept + [want] == lines:
+    if len(lines) - len(kept) == 1 and want in lines:
         return False
-    _write_crontab(node, user, kept + [want])
+    _write_crontab(node, user, [*kept, want])
+    return True
+
+
+def cron_add_line(node: Node, user: str, line: str) -> bool:
+    """Append LINE to USER's crontab unless it is there (an unmarked, site-owned line)."""
+    lines = crontab(node, user)
+    if line in lines:
+        return False
+    _write_crontab(node, user, [*lines, line])
     return True
 
 
@@ -315,9 +327,7 @@ def chain(cluster: Cluster, cfg: PgConfig) -> list[ChainEntry]:
     f = shlex.quote(cfg.dump_file)
     part = shlex.quote(cfg.dump_file + ".part")
     db = shlex.quote(cfg.database)
-    peer = shlex.quote(p.check("ssh", "-o", "BatchMode=yes", cluster.standby.name,
-                               "hostname").stdout.strip().split(".")[0]
-                       if not p.plan else cluster.standby.name)
+    peer = shlex.quote(prereqs.hostname(s) if not s.plan else cluster.standby.name)
     remote = shlex.quote(f"chown postgres {part} && mv -f {part} {f}")
     return [
         ChainEntry("dump", "primary", "postgres", cfg.dump_time,
@@ -486,21 +496,24 @@ def check_restore(cluster: Cluster, cfg: PgConfig | None = None) -> dict[str, in
 # --- the 5.1.9 round trip at database level -----------------------------------------------
 
 
-def add_testnode(m: Member, cfg: PgConfig, node: str = "testnode") -> None:
+TESTNODE = "testnode"
+
+
+def add_testnode(cluster: Cluster, m: Member, node: str = TESTNODE) -> None:
     """Add NODE to xCAT's nodelist on M (what ``mkdef`` does at database level)."""
     psql(m.node, f"INSERT INTO nodelist (node, groups) SELECT {literal(node)}, 'hamn' "
                  f"WHERE NOT EXISTS (SELECT 1 FROM nodelist WHERE node = {literal(node)})",
-         cfg.database, changes=True, why="adding the test node")
+         config(cluster).database, changes=True, why="adding the test node")
 
 
-def delete_testnode(m: Member, cfg: PgConfig, node: str = "testnode") -> None:
-    psql(m.node, f"DELETE FROM nodelist WHERE node = {literal(node)}", cfg.database,
-         changes=True, why="deleting the test node")
+def delete_testnode(cluster: Cluster, m: Member, node: str = TESTNODE) -> None:
+    psql(m.node, f"DELETE FROM nodelist WHERE node = {literal(node)}",
+         config(cluster).database, changes=True, why="deleting the test node")
 
 
-def has_testnode(m: Member, cfg: PgConfig, node: str = "testnode") -> bool:
+def has_testnode(cluster: Cluster, m: Member, node: str = TESTNODE) -> bool:
     return value(m.node, f"SELECT count(*) FROM nodelist WHERE node = {literal(node)}",
-                 cfg.database) == "1"
+                 config(cluster).database) == "1"
 
 
 # --- better than documented: streaming replication ----------------------------------------
@@ -575,7 +588,8 @@ def setup_streaming(cluster: Cluster, cfg: PgConfig | None = None,
     if not p.node.plan and in_recovery(p.node):
         raise PreconditionFailed(f"the primary {p.name} is in recovery (a standby itself): "
                                  "promote it or swap the roles before setting up streaming")
-    p_addr, s_addr = _address(p), _address(s)
+    p_addr = _address(p, cluster.settings.interface)
+    s_addr = _address(s, cluster.settings.interface)
     slot = slot_name(s.hostname or s.name)
     _ensure_replication_role(p.node, cfg, password)
     _ensure_hba(p.node, hba_line(cfg, s_addr))
@@ -620,11 +634,15 @@ def _pgpass_escape(text: str) -> str:
     return text.replace("\\", "\\\\").replace(":", "\\:")
 
 
-def _address(m: Member) -> str:
+def _address(m: Member, interface: str) -> str:
     if m.address:
         return m.address
     from hamn import identity  # the interface address when the inventory names none
-    return identity.interface_address(m.node, "eth0")
+    address = identity.interface_address(m.node, interface)
+    if not address:
+        raise UsageError(f"the address of the {m.role} {m.name} is unknown: name it in the "
+                         "inventory")
+    return address
 
 
 @dataclass(frozen=True)

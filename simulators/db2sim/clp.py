@@ -12,7 +12,6 @@ database connection if one does not exist" do so without touching the session's 
 from __future__ import annotations
 
 import re
-import time
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -234,7 +233,9 @@ class Clp:
         if verb == "GET":
             return ClpResult(self._format_cfg(db), 0)
         if verb == "RESET":
-            db.state.params = __import__("simulators.db2sim.cfg", fromlist=["defaults"]).defaults()
+            from .cfg import defaults
+
+            db.state.params = defaults()
             db.save()
             return done("RESET DATABASE CONFIGURATION")
         w.expect("USING")
@@ -320,7 +321,6 @@ class Clp:
         taken = ""
         into = name
         prompting = True
-        rest = " ".join(x.upper() for x in w.rest())
         while not w.at_end():
             if w.accept("FROM"):
                 source = Path(w.take("<directory>"))
@@ -350,7 +350,6 @@ class Clp:
         if self.session.app is not None and self.session.app.db is db:
             raise self._in_use()
         db.restore_from(image)
-        del rest
         return done("RESTORE DATABASE")
 
     @staticmethod
@@ -652,10 +651,6 @@ class Clp:
                                                                            "INSERT", "MERGE"):
             return ClpResult(msg("SQL0100W").render(), 1)
         return done("SQL")
-
-
-def now() -> float:
-    return time.time()
 
 
 __all__ = ["Clp", "ClpResult", "backup_name", "tokenize"]

@@ -14,7 +14,6 @@ import contextlib
 import getpass
 import os
 import signal
-import socket
 import subprocess
 import sys
 import time
@@ -366,10 +365,7 @@ def db2_main(argv: list[str] | None = None) -> int:
         try:
             text = Path(opts.file).read_text()
         except OSError:
-            sys.stdout.write("DB21004E  You cannot specify both an input file and a command "
-                             "when invoking the Command Line Processor.\n"
-                             if False else f"DB21001E  The file \"{opts.file}\" cannot be "
-                             "opened.\n")
+            sys.stdout.write(f'DB21001E  The file "{opts.file}" cannot be opened.\n')
             return 8
         rc = 0
         for s in split_statements(text, opts.terminator):
@@ -425,4 +421,4 @@ def main_for(name: str) -> int:
         return 8
 
 
-__all__ = ["db2_main", "main_for", "socket"]
+__all__ = ["db2_main", "main_for"]

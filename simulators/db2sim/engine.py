@@ -17,6 +17,7 @@ from __future__ import annotations
 import contextlib
 import json
 import os
+import shutil
 import threading
 import time
 from dataclasses import dataclass, field
@@ -157,8 +158,6 @@ class Engine:
             db = self.database(name)
             if db.active or db.applications():
                 raise fail("SQL1035N+" if self.inst.level_tuple >= (10, 5) else "SQL1035N")
-            import shutil
-
             shutil.rmtree(db.path, ignore_errors=True)
             self.save_directory([e for e in self.directory() if e["alias"] != db.name])
             del self.dbs[db.name]

@@ -107,7 +107,19 @@ def mktcpip(argv: list[str]) -> int:
     return 0
 
 
+def _split_flags(argv: list[str]) -> list[str]:
+    """AIX commands take grouped flags: ``-El en0`` is ``-E -l en0``."""
+    out: list[str] = []
+    for arg in argv:
+        if arg.startswith("-") and len(arg) > 2:
+            out += [f"-{c}" for c in arg[1:]]
+        else:
+            out.append(arg)
+    return out
+
+
 def lsattr(argv: list[str]) -> int:
+    argv = _split_flags(argv)
     if "-l" not in argv or argv.index("-l") + 1 >= len(argv):
         print("Usage: lsattr -E -l Name [-a Attribute] ... [-H] [-O] [-F Format]",
               file=sys.stderr)
@@ -135,8 +147,21 @@ def lsattr(argv: list[str]) -> int:
         ("remmtu", "576", "Maximum IP Packet Size for REMOTE Networks"),
         ("state", state, "Current Interface Status"),
     ]
+    if "-a" in argv and argv.index("-a") + 1 < len(argv):
+        wanted = argv[argv.index("-a") + 1]
+        rows = [r for r in rows if r[0] == wanted]
+        if not rows:
+            print(f'lsattr: 0514-528 The "{wanted}" attribute does not exist in the predefined\n'
+                  '        device configuration database.', file=sys.stderr)
+            return 1
+    fmt = argv[argv.index("-F") + 1] if "-F" in argv and argv.index("-F") + 1 < len(argv) \
+        else ""
     for name, value, desc in rows:
-        print(f"{name:<15} {value:<15} {desc:<42} True")
+        if fmt:
+            print(fmt.replace("attribute", name).replace("value", value)
+                  .replace("description", desc).replace("user_settable", "True"))
+        else:
+            print(f"{name:<15} {value:<15} {desc:<42} True")
     return 0
 
 

@@ -11,6 +11,8 @@ mkdir -p /var/lib/db2 && chown xcatdb /var/lib/db2
 # One service manager behind both faces (Linux `service`, AIX SRC).
 ln -sf $sim/node/bin/svc /usr/local/sbin/service
 mkdir -p /usr/aix/bin /usr/aix/sbin /usr/lpp/bos.sysmgt/nim/methods /opt/xcat/bin /opt/xcat/sbin
+ln -sf $sim/node/bin/shutdown /usr/local/sbin/shutdown
+ln -sf $sim/node/bin/shutdown /usr/aix/sbin/shutdown
 for f in startsrc stopsrc lssrc; do ln -sf $sim/node/bin/svc /usr/aix/bin/$f; done
 for f in mktcpip lsattr ifconfig oslevel lslpp csum host uname; do ln -sf $sim/node/bin/aix /usr/aix/bin/$f; done
 ln -sf $sim/node/bin/aix-date /usr/aix/bin/date

@@ -30,7 +30,7 @@ def sh(*argv: str, user: str | None = None, check: bool = True,
                 "PYTHONPATH=/opt/hamn-sim " + " ".join(_quote(a) for a in argv))
     env = dict(os.environ, PYTHONPATH="/opt/hamn-sim",
                PATH="/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin:"
-                    "/opt/xcat/bin:/opt/xcat/sbin")
+                    "/opt/xcat/bin:/opt/xcat/sbin:/usr/aix/bin:/usr/aix/sbin")
     done = subprocess.run(argv, capture_output=True, text=True, check=False, env=env,
                           input=stdin)
     if check and done.returncode != 0:

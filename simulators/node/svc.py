@@ -44,6 +44,7 @@ class Subsystem:
 
     name: str
     argv: Callable[[], list[str]]
+    aix_name: str = ""  # the SRC subsystem name where it differs (dhcpsd)
     group: str = ""
     user: str = "root"
     port: int | None = None
@@ -94,7 +95,8 @@ SUBSYSTEMS: tuple[Subsystem, ...] = (
     Subsystem("dhcpd", lambda: ["/usr/sbin/dhcpd", "-4", "-f", "-q",
                                 "-cf", "/etc/dhcp/dhcpd.conf",
                                 "-lf", "/var/lib/dhcp/dhcpd.leases", _interface()],
-              group="tcpip", aliases=("dhcpsd", "isc-dhcp-server"), prepare=_prepare_dhcpd),
+              group="tcpip", aliases=("dhcpsd", "isc-dhcp-server"), prepare=_prepare_dhcpd,
+              aix_name="dhcpsd"),
     Subsystem("named", lambda: ["/usr/sbin/named", "-f", "-u", "bind"], group="tcpip",
               port=53, aliases=("bind9",), prepare=_prepare_named),
     Subsystem("postgresql", lambda: [
@@ -178,7 +180,9 @@ def start(sub: Subsystem, wait: float = 30.0) -> int:
         os.dup2(fd, 2)
         env = dict(os.environ)
         env.update(sub.env)
-        env.setdefault("PATH", "/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin")
+        # Daemons (xcatd restarting dhcpd the platform's way) need both faces' commands.
+        env["PATH"] = ("/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin:"
+                       "/opt/xcat/bin:/opt/xcat/sbin:/usr/aix/bin:/usr/aix/sbin")
         if sub.user != "root":
             pw = pwd.getpwnam(sub.user)
             os.setgid(pw.pw_gid)
@@ -324,7 +328,7 @@ def lssrc_main(argv: list[str]) -> int:
     if "-a" in argv:
         print(header)
         for each in SUBSYSTEMS:
-            print(_lssrc_row(each.name, each))
+            print(_lssrc_row(each.aix_name or each.name, each))
         return 0
     name = _subsystem_arg(argv, "lssrc")
     if name is None:

@@ -1,0 +1,35 @@
+@section-8
+Feature: Failover to the standby management node (runbook section 8)
+  When the primary MN fails, the standby takes over the database, the primary's address and
+  hostname, xcatd and the network services, and manages the cluster. Every check after the
+  failover is measured on the hosts.
+
+  @readonly
+  Scenario: The failover plan lists every command and changes nothing
+    When the failover is planned
+    Then the plan changed nothing on any host
+
+  @destructive @db2 @aix
+  Scenario: The standby takes over when the primary fails
+    Given the database replicates to the standby
+    And a testnode is written through xcatd on the primary
+    And the primary has failed
+    When the cluster fails over to the standby
+    Then the standby answers on the primary's address and hostname
+    And the old primary is down
+    And DHCP runs on exactly one management node
+    And the testnode written before failover is there
+    And lsdef on the service node works through xcatd
+    And the compute node gets its DHCP lease from the new management node
+    And every failover step has a recorded timing
+
+  @destructive @postgres @linux
+  Scenario: A PostgreSQL standby takes over when the primary fails
+    Given the database replicates to the standby
+    And a testnode is written through xcatd on the primary
+    And the primary has failed
+    When the cluster fails over to the standby
+    Then the standby answers on the primary's address and hostname
+    And the old primary is down
+    And the testnode written before failover is there
+    And every failover step has a recorded timing

@@ -1,0 +1,91 @@
+"""Sections 8 and 9 steps: one call into hamn.failover / failover_checks / failback each."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import pytest
+from pytest_bdd import given, then, when
+
+from hamn import failback, failover, failover_checks
+from hamn.inventory import Cluster
+from hamn.runner import RUN_LOG
+
+
+@given("the database replicates to the standby")
+def replicating(cluster: Cluster) -> None:
+    assert failover.check_replicating(cluster)
+
+
+@given("a testnode is written through xcatd on the primary")
+def testnode(cluster: Cluster) -> None:
+    node = cluster.primary.node
+    node.run("rmdef", "-t", "node", "-o", "testnode", changes=True)
+    node.check("mkdef", "-t", "node", "-o", "testnode", "groups=all", "mgt=ipmi",
+               changes=True)
+
+
+@given("the primary has failed")
+def primary_failed(cluster: Cluster, sim: Any) -> None:
+    sim.stop(cluster.primary.name)
+
+
+@when("the cluster fails over to the standby", target_fixture="fo")
+def fail_over(cluster: Cluster, request: pytest.FixtureRequest) -> failover.Failover:
+    return failover.run(cluster, plan=bool(request.config.getoption("--plan")))
+
+
+@when("the failover is planned", target_fixture="fo")
+def plan_failover(cluster: Cluster) -> failover.Failover:
+    return failover.run(cluster, plan=True)
+
+
+@when("the cluster fails back to the previous primary", target_fixture="fo")
+def fail_back(cluster: Cluster, request: pytest.FixtureRequest) -> failover.Failover:
+    return failback.run(cluster, plan=bool(request.config.getoption("--plan")))
+
+
+@then("the standby answers on the primary's address and hostname")
+def answers_as_primary(fo: failover.Failover) -> None:
+    assert failover_checks.standby_has_identity(fo) == fo.target
+
+
+@then("the old primary is down")
+def old_primary_down(fo: failover.Failover) -> None:
+    failover_checks.old_primary_down(fo)
+
+
+@then("DHCP runs on exactly one management node")
+def one_dhcp(fo: failover.Failover) -> None:
+    failover_checks.dhcp_on_one_mn(fo)
+
+
+@then("the testnode written before failover is there")
+def testnode_there(fo: failover.Failover) -> None:
+    assert failover_checks.testnode_present(fo).name == "testnode"
+
+
+@then("lsdef on the service node works through xcatd")
+def sn_lsdef(fo: failover.Failover) -> None:
+    assert failover_checks.service_node_lsdef(fo) >= 1
+
+
+@then("the compute node gets its DHCP lease from the new management node")
+def cn_lease(fo: failover.Failover) -> None:
+    assert failover_checks.compute_lease_from_new_mn(fo) == fo.target.address
+
+
+@then("every failover step has a recorded timing")
+def timings(fo: failover.Failover) -> None:
+    names = [r.name for r in fo.records]
+    assert names[:4] == ["database-failover", "old-primary-down", "stop-standby-db",
+                         "identity"], names
+    assert all(r.duration >= 0 and r.section.startswith("8.") for r in fo.records)
+
+
+@then("the plan changed nothing on any host")
+def plan_changed_nothing(fo: failover.Failover) -> None:
+    planned = RUN_LOG.planned()
+    assert planned and all(r.planned for r in planned)
+    assert not [r for r in RUN_LOG.results if not r.planned and "mktcpip" in r.command]
+    assert fo.plan and not any(r.skipped for r in fo.records)

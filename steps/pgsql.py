@@ -1,0 +1,208 @@
+"""Section 5.2 steps (PostgreSQL): one call into hamn.pgsql each; hamn raises with what differs.
+
+Also the phrases shared by the database features of 5.2 and 5.3: an attempt that hamn
+refuses (``outcome``) and the crontabs left as they were.
+"""
+
+from __future__ import annotations
+
+import importlib
+from dataclasses import replace
+from typing import Any
+
+import pytest
+from pytest_bdd import given, parsers, then, when
+
+from hamn import pgsql
+from hamn.errors import HamnError
+from hamn.inventory import Cluster
+
+ROLE = r"(?P<role>primary|standby)"
+
+
+def database_module(cluster: Cluster) -> Any:
+    """The hamn module of the cluster's database (the round trip of 5.1.9 per method)."""
+    return importlib.import_module({"postgres": "hamn.pgsql", "mysql": "hamn.mysql",
+                                    "sqlite": "hamn.sqlite"}[cluster.settings.db])
+
+
+def attempt(action: object, *args: object) -> HamnError | None:
+    """Run ACTION; the HamnError it raised, or None when it succeeded."""
+    try:
+        action(*args)  # type: ignore[operator]
+    except HamnError as err:
+        return err
+    return None
+
+
+# --- shared by the database features ------------------------------------------------------
+
+
+@given(parsers.re(r"the cluster's database is (?P<kind>PostgreSQL|MariaDB|SQLite)"
+                  r"(?: replicated by (?P<method>dump|streaming))?"))
+def database_kind(cluster: Cluster, kind: str, method: str | None) -> None:
+    want = {"PostgreSQL": "postgres", "MariaDB": "mysql", "SQLite": "sqlite"}[kind]
+    if cluster.settings.db != want:
+        pytest.skip(f"the cluster's database is {cluster.settings.db}, not {want}")
+    if method and cluster.settings.pg_method != method:
+        pytest.skip(f"the cluster replicates PostgreSQL by {cluster.settings.pg_method}")
+
+
+@given("the crontabs of the management nodes are recorded", target_fixture="crontabs")
+def crontabs_recorded(cluster: Cluster) -> dict[tuple[str, str], list[str]]:
+    return {(m.role, u): pgsql.crontab(m.node, u) for m in cluster.mns
+            for u in ("root", "postgres" if cluster.settings.db == "postgres" else "root")}
+
+
+@then("the crontabs of the management nodes are unchanged")
+def crontabs_unchanged(cluster: Cluster, crontabs: dict[tuple[str, str], list[str]]) -> None:
+    now = {(role, u): pgsql.crontab(cluster.member(role).node, u) for role, u in crontabs}
+    assert now == crontabs
+
+
+@given(parsers.re(r"root's crontab on the (?P<role>primary|standby) has a line of its own"),
+       target_fixture="foreign_line")
+def foreign_line(cluster: Cluster, role: str) -> str:
+    line = "17 2 * * * /bin/true  # the site's own entry"
+    pgsql.cron_add_line(cluster.member(role).node, "root", line)
+    return line
+
+
+@then(parsers.re(r"root's own crontab line on the (?P<role>primary|standby) is still there"))
+def foreign_kept(cluster: Cluster, role: str, foreign_line: str) -> None:
+    assert foreign_line in pgsql.crontab(cluster.member(role).node, "root")
+
+
+@then(parsers.parse('it is refused with "{text}"'))
+def refused(outcome: HamnError | None, text: str) -> None:
+    assert outcome is not None and text in str(outcome), f"outcome: {outcome!r}"
+
+
+# --- 5.2 as documented: the dump chain ----------------------------------------------------
+
+
+@when("the PostgreSQL dump chain is installed")
+@given("the PostgreSQL dump chain is installed")
+def chain_installed(cluster: Cluster) -> None:
+    assert len(pgsql.install_chain(cluster)) == 3
+
+
+@when(parsers.parse('the PostgreSQL dump chain is installed for the database "{db}"'),
+      target_fixture="outcome")
+def chain_installed_for(cluster: Cluster, db: str) -> HamnError | None:
+    cfg = replace(pgsql.config(cluster), database=db)
+    return attempt(pgsql.install_chain, cluster, cfg)
+
+
+@when("the PostgreSQL dump chain is removed")
+def chain_removed(cluster: Cluster) -> None:
+    assert pgsql.remove_chain(cluster) >= 0
+
+
+@then("no PostgreSQL dump chain entry is left")
+def chain_gone(cluster: Cluster) -> None:
+    assert set(pgsql.installed_chain(cluster).values()) == {None}
+
+
+@when("the PostgreSQL dump chain runs now")
+@given("the PostgreSQL dump chain has run")
+def chain_runs(cluster: Cluster) -> None:
+    assert pgsql.run_chain(cluster).restore >= 0
+
+
+@then("the PostgreSQL dump chain runs dump before copy before restore")
+def chain_in_order(cluster: Cluster) -> None:
+    assert set(pgsql.verify_chain(cluster)) == {"dump", "copy", "restore"}
+
+
+@then(parsers.parse("the standby's dump is newer than {hours:g} hours"))
+def dump_fresh(cluster: Cluster, hours: float) -> None:
+    assert pgsql.check_fresh(cluster, hours) >= 0
+
+
+@then("the recovery point of the dump method is reported")
+def dump_rpo(cluster: Cluster, record_property: object) -> None:
+    age = pgsql.rpo(cluster)
+    record_property("rpo_seconds", age)  # type: ignore[operator]
+    assert age >= 0
+
+
+@then("a restore of the standby's dump has the primary's tables and row counts")
+def restore_matches(cluster: Cluster) -> None:
+    assert pgsql.check_restore(cluster)
+
+
+@then("the standby's database has the primary's tables and row counts")
+def same_contents(cluster: Cluster) -> None:
+    assert pgsql.check_same_contents(cluster, pgsql.config(cluster))
+
+
+# --- the 5.1.9 round trip at database level -----------------------------------------------
+
+
+@when(parsers.re(r"a testnode is (?P<action>added to|deleted from) the "
+                 r"(?P<role>primary|standby)'s database"))
+def testnode_changed(cluster: Cluster, action: str, role: str) -> None:
+    db = database_module(cluster)
+    change = db.add_testnode if action == "added to" else db.delete_testnode
+    change(cluster, cluster.member(role))
+
+
+@then(parsers.re(r"the testnode is (?P<negate>not )?in the (?P<role>primary|standby)'s "
+                 r"database"))
+def testnode_present(cluster: Cluster, negate: str | None, role: str) -> None:
+    assert database_module(cluster).has_testnode(cluster, cluster.member(role)) is not negate
+
+
+# --- streaming replication ----------------------------------------------------------------
+
+
+@when("PostgreSQL streaming replication is set up")
+@given("PostgreSQL streaming replication is set up")
+def streaming_set_up(cluster: Cluster) -> None:
+    assert pgsql.setup_streaming(cluster)
+
+
+@when("PostgreSQL streaming replication is set up without a password",
+      target_fixture="outcome")
+def streaming_without_password(cluster: Cluster) -> HamnError | None:
+    bare = replace(cluster, settings=replace(cluster.settings, password_env="HAMN_NO_PASSWORD",
+                                             password_file=""))
+    return attempt(pgsql.setup_streaming, bare)
+
+
+@then("the standby streams from the primary")
+def standby_streams(cluster: Cluster) -> None:
+    assert pgsql.streaming_status(cluster).state == "streaming"
+
+
+@then(parsers.re(r"the standby is (?P<negate>not |no longer )?in recovery"))
+def standby_in_recovery(cluster: Cluster, negate: str | None) -> None:
+    assert pgsql.in_recovery(cluster.standby.node) is not negate
+
+
+@when("the standby's recovery state is checked", target_fixture="outcome")
+def recovery_checked(cluster: Cluster) -> HamnError | None:
+    return attempt(pgsql.check_in_recovery, cluster.standby)
+
+
+@then(parsers.parse("the replay lag is under {seconds:g} seconds"))
+def replay_lag(cluster: Cluster, seconds: float, record_property: object) -> None:
+    st = pgsql.streaming_status(cluster)
+    record_property("replay_lag_seconds", st.replay_lag)  # type: ignore[operator]
+    assert st.replay_lag < seconds, st
+
+
+@when("the standby has replayed the primary's writes")
+def replayed(cluster: Cluster) -> None:
+    pgsql.wait_replayed(cluster)
+
+
+@when("the PostgreSQL standby is promoted", target_fixture="outcome")
+def promoted(cluster: Cluster) -> HamnError | None:
+    return attempt(pgsql.promote, cluster.standby)
+
+
+@then("the promotion succeeded")
+def promotion_ok(outcome: HamnError | None) -> None:
+    assert outcome is None, str(outcome)
