@@ -17,3 +17,6 @@ Feature: Standby management node prerequisites (runbook section 4)
   Scenario: xcatd and DHCP are stopped on the standby
     Then xcatd is stopped on the standby
     And DHCP is stopped on the standby
+
+  Scenario: The standby's database is the same product and level as the primary's
+    Then the standby's database is the same product and level as the primary's

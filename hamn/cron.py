@@ -79,6 +79,16 @@ def entries(text: str) -> tuple[CronEntry, ...]:
     return tuple(found.values())
 
 
+def tag_counts(text: str) -> dict[str, int]:
+    """How many lines carry each hamn tag (more than one: a duplicate to collapse)."""
+    counts: dict[str, int] = {}
+    for line in _lines(text):
+        entry = parse_line(line)
+        if entry is not None:
+            counts[entry.tag] = counts.get(entry.tag, 0) + 1
+    return counts
+
+
 def _render(lines: list[str]) -> str:
     return "\n".join(lines) + "\n" if lines else ""
 

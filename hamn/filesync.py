@@ -102,8 +102,14 @@ class SyncPlan:
         return f"{self.standby_host}:{entry.dest}"
 
     def command(self, entry: SyncEntry) -> str:
-        """The runbook's command: ``rsync -az SOURCES standby:DEST``."""
-        return " ".join([self.rsync, "-az", *(shlex.quote(s) for s in entry.sources),
+        """The runbook's command: ``rsync -az SOURCES standby:DEST``.
+
+        Key material gets ``-c`` as well: the quick check skips a file of equal size and
+        mtime, which two MNs whose credentials were made in the same second both have
+        (the certificates differ, their sizes do not). The directories are a few KB.
+        """
+        flags = "-azc" if entry.key_material else "-az"
+        return " ".join([self.rsync, flags, *(shlex.quote(s) for s in entry.sources),
                          shlex.quote(self.target(entry))])
 
     def cron_entry(self, entry: SyncEntry) -> cron.CronEntry:
@@ -169,13 +175,19 @@ def cron_listed(cluster: Cluster) -> tuple[cron.CronEntry, ...]:
 def check_cron(cluster: Cluster, sections: Iterable[str] | None = None) -> tuple[str, ...]:
     """The primary's crontab holds the entries of SECTIONS exactly as resolved now."""
     sp = plan(cluster)
-    have = {e.tag: e for e in cron.listed(cluster.primary.node)}
+    text = cron.read(cluster.primary.node)
+    have = {e.tag: e for e in cron.entries(text)}
+    counts = cron.tag_counts(text)
     for entry in sp.select(sections):
         want = sp.cron_entry(entry)
         got = have.get(entry.tag)
         if got is None or got.line != want.line:
             raise VerificationFailed(f"cron entry {entry.tag} (section {entry.section})",
                                      want.line, got.line if got else "no such line",
+                                     cluster.primary.name)
+        if counts[entry.tag] != 1:
+            raise VerificationFailed(f"cron entry {entry.tag} (section {entry.section})",
+                                     "one line", f"{counts[entry.tag]} lines",
                                      cluster.primary.name)
     return tuple(sorted(have))
 
@@ -592,6 +604,12 @@ def plant_probe(cluster: Cluster, section: str, name: str = "hamn-probe") -> Pro
 def remove_probe(cluster: Cluster, probe: Probe) -> None:
     cluster.primary.node.check("rm", "-f", probe.source, changes=True)
     cluster.standby.node.check("rm", "-f", probe.copy, changes=True)
+
+
+def undo_hosts_line(cluster: Cluster, line: str) -> None:
+    """Take LINE out of the primary's /etc/hosts again and carry that to the standby (6.3)."""
+    remove_hosts_line(cluster.primary.node, line)
+    sync_now(cluster, ["6.3"])
 
 
 def add_hosts_line(node: Node, line: str) -> None:

@@ -597,6 +597,7 @@ def setup_streaming(cluster: Cluster, cfg: PgConfig | None = None,
     psql(p.node, f"SELECT pg_create_physical_replication_slot({literal(slot)}) WHERE NOT "
                  f"EXISTS (SELECT 1 FROM pg_replication_slots WHERE slot_name = "
                  f"{literal(slot)})", changes=True, why="creating the replication slot")
+    services.start(s.node, "postgresql")  # its settings name the data directory
     files = server_files(s.node) if not s.node.plan else {"data_directory": "DATA"}
     data = files["data_directory"]
     home = s.node.check_sh("echo ~postgres").stdout.strip() or "/var/lib/postgresql"

@@ -128,7 +128,7 @@ def check_one_subnet(cluster: Cluster) -> ipaddress.IPv4Network:
     """Section 2: the primary and the standby are in the same subnet."""
     p = attachment(cluster.primary, cluster.settings)
     s = attachment(cluster.standby, cluster.settings)
-    if p.network != s.network or s.address not in p.network:
+    if p.network != s.network or ipaddress.ip_address(s.address) not in p.network:
         raise VerificationFailed(f"subnet of the standby ({s.host} {s.address})",
                                  f"{p.network} (the primary's)", str(s.network))
     return p.network
@@ -144,3 +144,18 @@ def compare(cluster: Cluster, what: str) -> str:
         return database_level(m.node, cluster.settings)
 
     return check_same(reader(cluster.primary), reader(cluster.standby))
+
+
+def check_xcat_on_db2(member: Member, settings: Settings) -> str:
+    """Section 3: xCAT on MEMBER uses DB2 (/etc/xcat/cfgloc ``DB2:XCATDB|xcatdb|...``) and
+    the database is catalogued in the instance."""
+    from hamn.db2.hadr import get_db_cfg
+
+    cfgloc = (member.node.read_file("/etc/xcat/cfgloc") or "").strip()
+    head = cfgloc.split("|", 1)[0]
+    want = f"DB2:{settings.db_name.upper()}"
+    if head.upper() != want:
+        raise VerificationFailed("/etc/xcat/cfgloc database", want, head or "missing",
+                                 member.name)
+    get_db_cfg(member, settings)
+    return head

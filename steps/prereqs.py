@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from pytest_bdd import parsers, then
 
-from hamn import prereqs
+from hamn import prereqs, requirements
 from hamn.inventory import Cluster
 
 PAIR = r"the (?P<a>primary|standby) "
@@ -28,3 +28,8 @@ def clocks(cluster: Cluster) -> None:
 @then(parsers.re(r"(?P<service>xcatd|DHCP) is stopped on the (?P<role>primary|standby)"))
 def stopped(cluster: Cluster, service: str, role: str) -> None:
     prereqs.check_stopped(cluster.member(role), service.lower())
+
+
+@then("the standby's database is the same product and level as the primary's")
+def same_database(cluster: Cluster) -> None:
+    assert requirements.compare(cluster, "database")

@@ -580,3 +580,81 @@ def setup_hadr(cluster: Cluster, directory: str = BACKUP_DIR) -> SetupReport:
 
 def describe(status: HadrStatus) -> str:
     return (f"{status.role_raw} {status.state_raw} {status.connect_status_raw}")
+
+
+# --------------------------------------------------------------------------- checks
+
+
+def check_log_archiving(member: Member, settings: Settings) -> DbCfg:
+    """5.1.2 holds: each parameter has the value the runbook sets (names the first that not)."""
+    cfg = get_db_cfg(member, settings)
+    level = (10, 1) if "LOGRETAIN" not in cfg else (9, 7)
+    for name, value in log_archiving_parameters(settings, level):
+        if not _matches(_cfg_value(cfg, name), value):
+            raise VerificationFailed(f"database configuration {name}", value,
+                                     _cfg_value(cfg, name) or "(empty)", member.name)
+    return cfg
+
+
+def check_hadr_parameters(cluster: Cluster, member: Member) -> DbCfg:
+    """5.1.6/5.1.10: MEMBER's HADR_* parameters are the cluster description's. On the
+    primary the configuration is read as the runbook does: CONNECT TO, then GET DB CFG."""
+    s = cluster.settings
+    connect = member.name == cluster.primary.name and \
+        hadr_status(member, s).role is HadrRole.PRIMARY
+    cfg = get_db_cfg(member, s, connect=connect)
+    for name, value in hadr_parameters(cluster, member):
+        if not _matches(_cfg_value(cfg, name), value):
+            raise VerificationFailed(f"database configuration {name}", value,
+                                     _cfg_value(cfg, name) or "(empty)", member.name)
+    return cfg
+
+
+def check_hadr_services(member: Member, settings: Settings) -> ServiceEntries:
+    """5.1.5 holds: both HADR service names are in /etc/services with their ports."""
+    text = member.node.read_file("/etc/services") or ""
+    seen = {w[0]: w[1] for w in (ln.split("#", 1)[0].split() for ln in text.splitlines())
+            if len(w) >= 2}
+    for name, port in hadr_service_lines(settings):
+        if seen.get(name) != f"{port}/tcp":
+            raise VerificationFailed(f"/etc/services entry {name}", f"{port}/tcp",
+                                     seen.get(name, "missing"), member.name)
+    return ServiceEntries(member.name, (), tuple(f"{n} {p}/tcp"
+                                                 for n, p in hadr_service_lines(settings)))
+
+
+def check_role(member: Member, settings: Settings, role: str) -> HadrStatus:
+    """MEMBER's database has HADR role ROLE (after a takeover by force: no peer to wait for)."""
+    report = hadr_status(member, settings)
+    want = HadrRole(role.upper())
+    if report.role is not want:
+        got = report.channels[0].role_raw if report.channels else (report.note or "none")
+        raise VerificationFailed("HADR Role (db2pd)", want.value.title(), got, member.name)
+    return report.principal
+
+
+def stop_instance(member: Member, settings: Settings) -> str:
+    """The primary down (5.1.10's BY FORCE case): ``db2stop force`` as the instance user."""
+    res = member.node.run("db2stop", "force", user=settings.instance, changes=True)
+    if not res.succeeded and "SQL1032N" not in res.stdout:
+        raise clp.ClpFailed(clp.ClpResult(member.name, "db2stop force", res.exit_status,
+                                          res.stdout), "stopping the instance")
+    return res.stdout
+
+
+def start_instance(member: Member, settings: Settings) -> str:
+    res = member.node.run("db2start", user=settings.instance, changes=True)
+    if not res.succeeded and "SQL1026N" not in res.stdout:
+        raise clp.ClpFailed(clp.ClpResult(member.name, "db2start", res.exit_status,
+                                          res.stdout), "starting the instance")
+    return res.stdout
+
+
+def rejoin_as_standby(member: Member, settings: Settings) -> ClpResult:
+    """After a takeover by force, the old primary rejoins: START HADR ... AS STANDBY."""
+    db = _db(settings)
+    out = clp.session(member.node, settings.instance,
+                      [f"DEACTIVATE DATABASE {db}", f"START HADR ON DATABASE {db} AS STANDBY"],
+                      changes=True)
+    clp.check(out[0], database=db, allow=("SQL1496W",))
+    return clp.check(out[1], database=db, why=f"re-starting {member.name} as the standby")
