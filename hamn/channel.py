@@ -86,8 +86,10 @@ class Channel:
             pass
         out, err = self._read_until(proc, b"hamn-ready\n", None, self.connect_timeout)
         if not out.endswith(b"hamn-ready\n"):
+            if proc.poll() is not None and proc.stderr is not None:
+                err += proc.stderr.read()  # ssh exited: its last words are all there
             self._kill(proc)
-            rest = err + (proc.stderr.read() if proc.stderr else b"")
+            rest = err
             raise classify_ssh_failure(self.host, rest.decode(errors="replace"))
         return proc
 
@@ -96,6 +98,14 @@ class Channel:
         with contextlib.suppress(ProcessLookupError):
             os.killpg(proc.pid, 9)
         proc.wait()
+        Channel._release(proc)
+
+    @staticmethod
+    def _release(proc: subprocess.Popen[bytes]) -> None:
+        for pipe in (proc.stdin, proc.stdout, proc.stderr):
+            if pipe is not None:
+                with contextlib.suppress(OSError):
+                    pipe.close()
 
     def close(self) -> None:
         if self._proc is not None:
@@ -107,6 +117,7 @@ class Channel:
                     self._proc.wait(timeout=2)
                 except (OSError, subprocess.TimeoutExpired):
                     self._kill(self._proc)
+            self._release(self._proc)
             self._proc = None
 
     def _read_until(self, proc: subprocess.Popen[bytes], out_end: bytes,

@@ -172,16 +172,81 @@ def with_target(func: F) -> F:
 @click.option("--report-dir", default="reports", type=click.Path(file_okay=False),
               help="where drill-<timestamp>/ is written")
 @click.option("--method", default=None, help="database method (db2, postgres, mysql, sqlite)")
+@click.option("--fault", type=click.Choice(["kill", "partition"]), default="kill",
+              help="how the simulated primary fails (real hosts: planned shutdown)")
+@click.option("--failback", is_flag=True, help="fail back afterwards (section 9)")
+@click.option("--failover-via", type=click.Choice(["library", "feature"]), default="library",
+              help="run section 8 through hamn.failover or features/failover.feature")
+@click.option("--allow-destructive", default=None, metavar="CLUSTER",
+              help="typed consent: drill this (real) cluster")
+@click.option("--load-rate", default=2.0, show_default=True, help="writes per second")
+@click.option("--rto-target", default=600.0, show_default=True, help="seconds")
+@click.option("--quiet", is_flag=True, help="no live progress")
 @friendly
 def drill(hosts: str | None, inventory: str | None, ssh_config: str | None,
-          preset: str | None, report_dir: str, method: str | None) -> None:
-    """Run a disaster-recovery drill and write its report."""
+          preset: str | None, report_dir: str, method: str | None, fault: str,
+          failback: bool, failover_via: str, allow_destructive: str | None,
+          load_rate: float, rto_target: float, quiet: bool) -> None:
+    """Run a disaster-recovery drill and write its report (exit 0: passed)."""
     from hamn import drill as drill_mod
     result = drill_mod.run(drill_mod.DrillOptions(
         hosts=hosts, inventory=inventory, ssh_config=ssh_config, preset=preset,
-        report_dir=Path(report_dir), method=method))
+        report_dir=Path(report_dir), method=method, fault=fault, failback=failback,
+        failover_via=failover_via, allow_destructive=allow_destructive,
+        load_rate=load_rate, rto_target=rto_target, quiet=quiet))
     click.echo(f"drill {result.verdict}: report in {result.report_dir}")
+    for why in result.report.get("verdict_reasons", []):
+        click.echo(f"  {why}")
     sys.exit(0 if result.verdict == "passed" else 1)
+
+
+@main.command()
+@with_target
+@click.option("--json", "as_json", is_flag=True, help="machine-readable output")
+def status(hosts: str | None, inventory: str | None, ssh_config: str | None,
+           preset: str | None, as_json: bool) -> None:
+    """The pair's health on one screen; exit 0 ok, 1 warning, 2 critical, 3 unknown."""
+    from hamn import session
+    from hamn import status as status_mod
+    try:
+        cluster = session.build(session.Target(hosts=hosts, inventory=inventory,
+                                               ssh_config=ssh_config, preset=preset))
+    except HamnError as err:
+        click.echo(f"UNKNOWN: hamn: {err}", err=not as_json)
+        sys.exit(3)
+    try:
+        result = status_mod.collect(cluster)
+    finally:
+        cluster.close()
+    click.echo(json.dumps(result.as_dict(), indent=1) if as_json else result.text())
+    sys.exit(result.code)
+
+
+@main.group()
+def report() -> None:
+    """Drill reports."""
+
+
+@report.command("history")
+@click.argument("directory", type=click.Path(file_okay=False, exists=True))
+@click.option("--json", "as_json", is_flag=True, help="machine-readable output")
+@click.option("--html", "html_out", default=None, type=click.Path(dir_okay=False),
+              help="also write the table and chart as HTML (default DIR/history.html)")
+@friendly
+def report_history(directory: str, as_json: bool, html_out: str | None) -> None:
+    """RTO/RPO across the drills under DIRECTORY; flags a drill slower than the median of
+    the five before it by more than 50% (exit 1 when the last drill is flagged)."""
+    from hamn import history
+    rows = history.load(Path(directory))
+    if as_json:
+        click.echo(json.dumps([r.as_dict() for r in rows], indent=1))
+    else:
+        click.echo(history.text(rows))
+    target = Path(html_out) if html_out else Path(directory) / "history.html"
+    target.write_text(history.html(rows))
+    if not as_json:
+        click.echo(f"chart: {target}")
+    sys.exit(1 if rows and rows[-1].slow else 0)
 
 
 @main.command()
@@ -194,43 +259,12 @@ def coverage(as_json: bool) -> None:
         click.echo(json.dumps([row.__dict__ for row in table], indent=1))
         return
     for row in table:
-        click.echo(f"{row.section:<8} {row.scenarios:>3} scenarios  {row.title}")
+        click.echo(f"{row.section:<8} {row.scenarios:>3} scenarios  {row.title}"
+                   + (f"  ({', '.join(row.features)})" if row.features else ""))
     missing = [r.section for r in table if r.scenarios == 0]
     if missing:
         click.echo(f"sections without a scenario: {', '.join(missing)}")
         sys.exit(1)
-
-
-
-@main.command()
-@with_target
-@click.option("--plan", is_flag=True, help="print every command, per host, in order; run none "
-              "that changes anything")
-@click.option("--allow-destructive", default=None, metavar="CLUSTER",
-              help="typed consent: fail this (real) cluster over")
-@click.option("--force/--no-force", default=None,
-              help="DB2 TAKEOVER BY FORCE (default: only when the primary does not answer)")
-@friendly
-def failover(hosts: str | None, inventory: str | None, ssh_config: str | None,
-             preset: str | None, plan: bool, allow_destructive: str | None,
-             force: bool | None) -> None:
-    """Fail the cluster over to the standby MN (runbook section 8); resumable."""
-    from hamn import failover as fo_mod
-    from hamn import session
-    from hamn.runner import RUN_LOG
-    cluster = session.build(session.Target(hosts=hosts, inventory=inventory,
-                                           ssh_config=ssh_config, preset=preset, plan=plan))
-    if not plan:
-        session.require_consent(cluster, allow_destructive)
-    result = fo_mod.run(cluster, plan=plan, force=force)
-    if plan:
-        click.echo(f"# failover plan for cluster {cluster.name} (runbook section 8); "
-                   "nothing was changed")
-        for r in RUN_LOG.planned():
-            click.echo(f"{r.host}: {r.display}")
-    for rec in result.records:
-        state = "skipped (already done)" if rec.skipped else f"{rec.duration:6.1f}s"
-        click.echo(f"{rec.section:<5} {rec.name:<24} {state}  {rec.note}")
 
 
 if __name__ == "__main__":

@@ -24,6 +24,7 @@ RPO: acknowledged writes missing after failover; and the HADR log gap at the fai
 
 from __future__ import annotations
 
+import contextlib
 import json
 import os
 import subprocess
@@ -317,11 +318,9 @@ def run(opts: DrillOptions) -> DrillResult:
     stamp = datetime.fromtimestamp(started).strftime("%Y%m%d-%H%M%S")
     out = Path(opts.report_dir) / f"drill-{stamp}"
     cluster = _cluster(opts)
-    try:
+    with contextlib.suppress(HamnError):
         cluster.settings.password()  # registers the secret so every text is masked
-    except HamnError:
-        pass
-    session.check_reachable(cluster)
+    session.preflight(cluster)  # both MNs answer, the primary given first
     simulated = session.is_simulated(cluster)
     session.require_consent(cluster, opts.allow_destructive)
     out.mkdir(parents=True, exist_ok=False)
@@ -361,6 +360,9 @@ def run(opts: DrillOptions) -> DrillResult:
                 phases[name].why = "pre-flight failed: nothing was failed over"
             raise _Stop
         ph.status = "passed"
+        extra = tables(cluster)
+        facts["notes"] += extra.pop("notes", [])
+        facts.update(extra)
 
         # 2. load
         ph = phases["load"]
@@ -468,6 +470,29 @@ def run(opts: DrillOptions) -> DrillResult:
     return DrillResult(data_out["verdict"], out, data_out)
 
 
+def tables(cluster: Cluster) -> dict[str, Any]:
+    """The drift (section 6) and parity (7.1) tables, read only; absent when not available."""
+    out: dict[str, Any] = {}
+    try:
+        from hamn import filesync
+        rep = filesync.drift(cluster)
+        out["drift"] = [{"section": d.section, "kind": str(d.kind), "path": d.path,
+                         "changes": ", ".join(d.changes)} for d in rep.findings] or \
+            [{"section": "6", "kind": "none", "path": f"{rep.files} files compared",
+              "changes": ""}]
+    except (ImportError, AttributeError, HamnError) as err:
+        out.setdefault("notes", []).append(secrets.mask(f"drift table: {err}"))
+    try:
+        from hamn import parity
+        table = parity.compare(parity.facts(cluster.primary, cluster.settings),
+                               parity.facts(cluster.standby, cluster.settings))
+        out["parity"] = [{"item": r.item, "primary": r.primary, "standby": r.standby,
+                          "same": "yes" if r.same else "NO"} for r in table.rows]
+    except (ImportError, AttributeError, HamnError) as err:
+        out.setdefault("notes", []).append(secrets.mask(f"parity table: {err}"))
+    return out
+
+
 class _Stop(Exception):
     """A phase failed: later phases do not run."""
 
@@ -524,6 +549,14 @@ def failover_phase(cluster: Cluster, opts: DrillOptions, work: Path, progress: P
         from hamn import failover
     except ImportError:
         return [], "hamn.failover is not available"
+    return records_phase(lambda: failover.run(cluster), "Fail over to the standby management "
+                         "node", "8", "failover (hamn.failover)", progress)
+
+
+def records_phase(call: Callable[[], Any], title: str, section: str, feature: str,
+                  progress: Progress) -> tuple[list[dict[str, Any]], str]:
+    """Run a library procedure whose result has StepRecords (hamn.failover, hamn.failback);
+    each record becomes a step with the commands run in its time window."""
     cmds: list[tuple[float, dict[str, Any]]] = []
 
     def listen(r: Result) -> None:
@@ -532,17 +565,15 @@ def failover_phase(cluster: Cluster, opts: DrillOptions, work: Path, progress: P
 
     RUN_LOG.listeners.append(listen)
     why = ""
-    fo = None
+    result: Any = None
     try:
-        fo = failover.run(cluster)
+        result = call()
     except HamnError as err:
         why = secrets.mask(f"{type(err).__name__}: {str(err).splitlines()[0]}")
     finally:
         RUN_LOG.listeners.remove(listen)
-    records = list(fo.records) if fo is not None else []
-    if fo is None:  # the records of a failed run: read them back from the exception's frame
-        records = list(getattr(failover, "LAST_RECORDS", []))
-    steps = []
+    records = list(getattr(result, "records", []) or [])
+    steps: list[dict[str, Any]] = []
     for rec in records:
         window = [c for t, c in cmds if rec.started <= t <= rec.started + rec.duration + 0.5]
         steps.append({"keyword": "When", "name": rec.name, "section": rec.section,
@@ -552,28 +583,25 @@ def failover_phase(cluster: Cluster, opts: DrillOptions, work: Path, progress: P
         progress.step(steps[-1]["outcome"], f"[{rec.section}] {rec.name}: {rec.note}",
                       rec.duration)
     if why:
-        last = steps[-1]["started"] + steps[-1]["duration"] if steps else 0.0
-        steps.append({"keyword": "When", "name": "next failover step", "section": "8",
+        first = cmds[0][0] if cmds else time.time()
+        last = float(steps[-1]["started"]) + float(steps[-1]["duration"]) if steps else first
+        steps.append({"keyword": "When", "name": "the procedure", "section": section,
                       "outcome": "failed", "started": round(last, 3),
-                      "duration": round(time.time() - last, 3) if last else 0.0,
-                      "error": why, "note": "",
+                      "duration": round(time.time() - last, 3), "error": why, "note": "",
                       "commands": [c for t, c in cmds if t >= last]})
         progress.step("failed", why, 0.0)
-    return [native_scenario("Fail over to the standby management node", "8", steps,
-                            feature="failover (hamn.failover)")], why
+    return [native_scenario(title, section, steps, feature=feature)], why
 
 
 def failback_phase(cluster: Cluster, phase: Phase, progress: Progress) -> str:
     try:
-        from hamn import failback  # type: ignore[attr-defined]
+        from hamn import failback
     except ImportError:
-        phase.status = "not run"
-        return "hamn.failback (section 9) is not available yet"
+        return "hamn.failback (section 9) is not available"
     phase.start = time.time()
-    step = native_step("fail back to the original primary", "9",
-                       lambda: str(failback.run(cluster)))
+    progress.phase("failback: runbook section 9")
+    phase.scenarios, why = records_phase(lambda: failback.run(cluster), "Fail back", "9",
+                                         "failback (hamn.failback)", progress)
     phase.end = time.time()
-    phase.scenarios = [native_scenario("Fail back", "9", [step])]
-    phase.status = step["outcome"]
-    progress.step(step["outcome"], step["note"] or step["error"], step["duration"])
-    return step["error"]
+    phase.status = "failed" if why else "passed"
+    return why

@@ -142,10 +142,13 @@ def rsync_path(node: Node) -> str:
     return path
 
 
-def plan(cluster: Cluster, shared: Sequence[str] = ()) -> SyncPlan:
-    """Resolve the runbook's entries for CLUSTER (SHARED: paths on a twin-tailed disk)."""
+def plan(cluster: Cluster, shared: Sequence[str] | None = None) -> SyncPlan:
+    """Resolve the runbook's entries for CLUSTER. SHARED: paths on a twin-tailed disk
+    (default: the inventory's shared_paths)."""
     p = cluster.primary
     entries = runbook_entries(home(p.node), installdir(p, cluster.settings))
+    if shared is None:
+        shared = cluster.settings.shared_paths
     return SyncPlan(prereqs.hostname(cluster.standby.node), rsync_path(p.node), entries,
                     tuple(shared))
 
@@ -514,7 +517,7 @@ def key_files(member: Member, sp: SyncPlan) -> tuple[KeyFile, ...]:
     if not have:
         return ()
     script = "find " + " ".join(shlex.quote(p) for p in have) + \
-        " -type f -exec ls -ld {} +"
+        " -type f -exec ls -ld {} \\;"
     res = member.node.check_sh(script)
     return tuple(k for k in parse_ls(res.stdout, member.name) if is_key_material(k.path))
 

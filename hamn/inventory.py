@@ -45,6 +45,8 @@ class Settings:
     password_env: str = "HAMN_DB_PASSWORD"
     password_file: str = ""
     installdir: str = "/install"
+    # Paths on twin-tailed disks (section 2): re-mounted at failover, so never rsynced.
+    shared_paths: tuple[str, ...] = ()
 
     def password(self) -> str:
         return secrets.load("database instance password", self.password_env,

@@ -24,7 +24,7 @@ import time
 from collections.abc import Callable
 from dataclasses import dataclass
 
-from hamn import prereqs, services
+from hamn import cron, prereqs, services
 from hamn.errors import (
     CommandFailed,
     PreconditionFailed,
@@ -197,67 +197,7 @@ def check_same_contents(cluster: Cluster, cfg: PgConfig) -> dict[str, int]:
     return got
 
 
-# --- crontab (minimal, hamn-marked lines; to be replaced by hamn.cron when it lands) -------
-
-
-def crontab(node: Node, user: str) -> list[str]:
-    """USER's crontab lines on NODE (none when the user has no crontab)."""
-    res = node.run("crontab", "-l", user=user)
-    if not res.succeeded:
-        if "no crontab" in (res.stderr + res.stdout).lower():
-            return []
-        raise CommandFailed(res, f"reading {user}'s crontab")
-    return res.stdout.splitlines()
-
-
-def _write_crontab(node: Node, user: str, lines: list[str]) -> None:
-    if not any(x.strip() for x in lines):
-        node.check("crontab", "-r", user=user, changes=True, why=f"emptying {user}'s crontab")
-        return
-    text = "\n".join(lines) + "\n"
-    node.check_sh('if [ "$(uname -s)" = AIX ]; then crontab; else crontab -; fi', user=user,
-                  stdin=text, changes=True, why=f"writing {user}'s crontab")
-
-
-def marked(line: str, tag: str) -> bool:
-    return line.rstrip().endswith(f"{MARK}{tag}")
-
-
-def cron_ensure(node: Node, user: str, tag: str, line: str) -> bool:
-    """USER's crontab holds LINE marked TAG exactly once; True if it had to change."""
-    want = f"{line} {MARK}{tag}"
-    lines = crontab(node, user)
-    kept = [x for x in lines if not marked(x, tag)]
-    if len(lines) - len(kept) == 1 and want in lines:
-        return False
-    _write_crontab(node, user, [*kept, want])
-    return True
-
-
-def cron_add_line(node: Node, user: str, line: str) -> bool:
-    """Append LINE to USER's crontab unless it is there (an unmarked, site-owned line)."""
-    lines = crontab(node, user)
-    if line in lines:
-        return False
-    _write_crontab(node, user, [*lines, line])
-    return True
-
-
-def cron_remove(node: Node, user: str, tag: str) -> bool:
-    lines = crontab(node, user)
-    kept = [x for x in lines if not marked(x, tag)]
-    if kept == lines:
-        return False
-    _write_crontab(node, user, kept)
-    return True
-
-
-def cron_find(node: Node, user: str, tag: str) -> str | None:
-    """The schedule and command of the line marked TAG (marker stripped), if any."""
-    for x in crontab(node, user):
-        if marked(x, tag):
-            return x.rstrip()[: -len(MARK + tag)].rstrip()
-    return None
+# --- crontab order (pure) -------------------------------------------------------------
 
 
 def _field(spec: str, low: int, high: int) -> set[int]:
@@ -317,8 +257,8 @@ class ChainEntry:
         return f"pg-{self.step}"
 
     @property
-    def line(self) -> str:
-        return f"{self.schedule} {self.command}"
+    def entry(self) -> cron.CronEntry:
+        return cron.CronEntry(self.tag, self.schedule, self.command)
 
 
 def chain(cluster: Cluster, cfg: PgConfig) -> list[ChainEntry]:
@@ -363,25 +303,29 @@ def install_chain(cluster: Cluster, cfg: PgConfig | None = None) -> list[ChainEn
     entries = chain(cluster, cfg)
     services.stop(cluster.standby.node, "xcatd")
     for e in entries:
-        cron_ensure(cluster.member(e.role).node, e.user, e.tag, e.line)
+        cron.install(cluster.member(e.role).node, [e.entry], e.user)
     return entries
+
+
+_PLACES = (("primary", "postgres", "dump"), ("primary", "root", "copy"),
+           ("standby", "postgres", "restore"))
 
 
 def remove_chain(cluster: Cluster) -> int:
     """Remove hamn's 5.2 entries (foreign lines untouched); how many were removed."""
     removed = 0
-    for role, user, step in (("primary", "postgres", "dump"), ("primary", "root", "copy"),
-                             ("standby", "postgres", "restore")):
-        removed += cron_remove(cluster.member(role).node, user, f"pg-{step}")
+    for role, user, step in _PLACES:
+        removed += cron.remove(cluster.member(role).node, [f"pg-{step}"], user)
     return removed
 
 
 def installed_chain(cluster: Cluster) -> dict[str, str | None]:
     """step -> the installed line (schedule and command), None when missing."""
     found: dict[str, str | None] = {}
-    for role, user, step in (("primary", "postgres", "dump"), ("primary", "root", "copy"),
-                             ("standby", "postgres", "restore")):
-        found[step] = cron_find(cluster.member(role).node, user, f"pg-{step}")
+    for role, user, step in _PLACES:
+        mine = [e for e in cron.listed(cluster.member(role).node, user)
+                if e.tag == f"pg-{step}"]
+        found[step] = f"{mine[0].schedule} {mine[0].command}" if mine else None
     return found
 
 
@@ -401,12 +345,12 @@ def verify_chain(cluster: Cluster) -> dict[str, str]:
     if not ok:
         raise VerificationFailed("5.2 cron order", "dump < copy < restore",
                                  " / ".join(times))
-    for m, user in ((cluster.primary, "postgres"), (cluster.primary, "root"),
-                    (cluster.standby, "postgres")):
-        tags = [x for x in crontab(m.node, user) if MARK + "pg-" in x]
-        if len(tags) != len(set(tags)):
-            raise VerificationFailed(f"{user}'s crontab", "each hamn entry once",
-                                     "duplicates", m.name)
+    for role, user, step in _PLACES:
+        m = cluster.member(role)
+        n = cron.tag_counts(cron.read(m.node, user)).get(f"pg-{step}", 0)
+        if n != 1:
+            raise VerificationFailed(f"pg-{step} in {user}'s crontab", "once", f"{n} times",
+                                     m.name)
     return lines
 
 
@@ -606,25 +550,30 @@ def setup_streaming(cluster: Cluster, cfg: PgConfig | None = None,
                                 f"{_pgpass_escape(password)}\n", mode="600")
     s.node.run("chown", "postgres", passfile, changes=True)
     services.stop(s.node, "xcatd")
-    services.stop(s.node, "postgresql")
-    d = shlex.quote(data)
-    s.node.check_sh(f"rm -rf {d}.hamn-old && mv {d} {d}.hamn-old && mkdir -m 700 {d} && "
-                    f"chown postgres {d}", changes=True, why="moving the old data aside")
+    services.stop(s.node, "postgresql")  # frees the slot if it streams already
+    if not s.node.plan:
+        wait_for(lambda: not s.node.run("test", "-f", f"{data}/postmaster.pid").succeeded,
+                 60, "PostgreSQL on the standby to shut down")
+    new = f"{data}.hamn-new"
+    s.node.run("rm", "-rf", new, changes=True)
     s.node.check(tool(s.node, "pg_basebackup"), "-h", p_addr, "-p", str(cfg.port),
-                 "-U", cfg.replication_role, "-D", data, "-X", "stream", "-S", slot,
+                 "-U", cfg.replication_role, "-D", new, "-X", "stream", "-S", slot,
                  "-c", "fast", "-w", user="postgres", changes=True, timeout=3600,
                  why="base backup of the primary")
     conninfo = (f"host={p_addr} port={cfg.port} user={cfg.replication_role} "
                 f"passfile={passfile} application_name={slot}")
-    auto = f"{data}/postgresql.auto.conf"
+    auto = f"{new}/postgresql.auto.conf"
     s.node.write_file(auto, with_standby_settings(
         s.node.read_file(auto) or "", {"primary_conninfo": conninfo,
                                        "primary_slot_name": slot, "hot_standby": "on"}),
         mode="600")
-    s.node.check_sh(f"touch {d}/standby.signal && chown postgres {d}/standby.signal "
+    n, d = shlex.quote(new), shlex.quote(data)
+    s.node.check_sh(f"touch {n}/standby.signal && chown postgres {n}/standby.signal "
                     f"{shlex.quote(auto)}", changes=True)
+    # The old data stays until the base backup is complete; then the new one takes its place.
+    s.node.check_sh(f"rm -rf {d} && mv {n} {d}", changes=True,
+                    why="replacing the standby's data by the base backup")
     services.start(s.node, "postgresql")
-    s.node.run("rm", "-rf", f"{data}.hamn-old", changes=True)
     if not s.node.plan:
         wait_for(lambda: _streaming_row(p.node, slot) is not None, timeout,
                  "the standby to stream from the primary")

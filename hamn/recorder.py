@@ -88,6 +88,7 @@ class Recorder:
 
     def _step_entry(self, request: Any, step: Any) -> dict[str, Any]:
         sc = self._scenario(request.node)
+        entry: dict[str, Any]
         for entry in sc["steps"]:
             if entry["name"] == step.name and entry["outcome"] in ("not run", "running"):
                 return entry
@@ -103,7 +104,8 @@ class Recorder:
         self.step = entry
 
     def _finish(self, request: Any, step: Any, outcome: str, error: str = "") -> None:
-        entry = self._step_entry(request, step)
+        entry = self.step if self.step is not None and self.step["name"] == step.name \
+            else self._step_entry(request, step)
         t0 = entry.pop("_t0", None)
         entry["duration"] = round(time.monotonic() - t0, 3) if t0 is not None else 0.0
         entry["outcome"] = outcome

@@ -16,33 +16,40 @@ import time
 from types import TracebackType
 
 from hamn import services
-from hamn.errors import HamnError
+from hamn.db2.parse import LogPosition
+from hamn.errors import (
+    AuthenticationFailed,
+    CommandTimeout,
+    HamnError,
+    HostKeyMismatch,
+    HostUnreachable,
+)
 from hamn.histories import History, Sample
-from hamn.inventory import Cluster, Settings, connect
+from hamn.inventory import Cluster, Member, Settings, connect
 from hamn.parsing import ParseError
 from hamn.runner import Node, RunLog
 
 
 def hadr_fields(node: Node, settings: Settings) -> dict[str, object]:
-    """HADR role/state/connect status/log positions of SETTINGS.db_name on NODE (5.1.8)."""
-    from hamn.db2.parse import parse_db2pd_hadr
-    res = node.run("db2pd", "-db", settings.db_name, "-hadr", user=settings.instance,
-                   timeout=30)
+    """HADR role/state/connect status/log positions of SETTINGS.db_name on NODE (5.1.8),
+    through hamn.db2.hadr.hadr_status (the @readonly 5.1.8 checks' call)."""
+    from hamn.db2 import hadr
     try:
-        report = parse_db2pd_hadr(res.stdout)
-    except (ParseError, ValueError) as err:
-        return {"note": f"db2pd: {str(err).splitlines()[0]}"}
+        report = hadr.hadr_status(Member("", node.name, node), settings)
+    except (HostUnreachable, CommandTimeout, AuthenticationFailed, HostKeyMismatch):
+        raise
+    except (HamnError, ParseError, ValueError) as err:
+        return {"hadr_role": None, "note": f"db2pd: {str(err).splitlines()[0][:160]}"}
     if not report.database_active or not report.hadr_active or not report.channels:
         role = None if not report.database_active else "STANDARD"
         return {"hadr_role": role, "note": report.note or ""}
     ch = report.principal
 
-    def pos(p: object) -> str | None:
+    def pos(p: LogPosition | None) -> str | None:
         if p is None:
             return None
-        f, page = getattr(p, "file"), getattr(p, "page")
-        extra = getattr(p, "pos", None) or getattr(p, "lsn", None)
-        return f"{f}/{page}/{extra}" if extra is not None else f"{f}/{page}"
+        extra = p.pos if p.pos is not None else p.lsn
+        return f"{p.file}/{p.page}/{extra}" if extra is not None else f"{p.file}/{p.page}"
 
     gap = ch.log_gap_bytes
     if gap is None and ch.primary_log and ch.standby_log and \

@@ -395,6 +395,32 @@ class Cluster:
         self.exec(name, f"{keep}{add}; mv /etc/environment.n /etc/environment")
 
 
+    # --- software and credentials out of step (sections 6.1 and 7), for the checks to find --
+
+    def set_os_level(self, name: str, level: str | None) -> None:
+        """Pretend an OS update on NAME only (None: undo). AIX: oslevel -s; Linux: os-release."""
+        keep = "/var/lib/hamn-sim/os-release.keep"
+        if self.node(name).spec.personality == "aix":
+            script = (f"echo {level} > /etc/hamn-sim/oslevel" if level
+                      else "rm -f /etc/hamn-sim/oslevel")
+        elif level:
+            script = (f"[ -f {keep} ] || cp -p /usr/lib/os-release {keep}; sed "
+                      f"'s/^VERSION_ID=.*/VERSION_ID=\"{level}\"/' {keep} > /usr/lib/os-release")
+        else:
+            script = f"[ ! -f {keep} ] || mv {keep} /usr/lib/os-release"
+        self.exec(name, script)
+
+    def set_xcat_version(self, name: str, version: str | None) -> None:
+        """Pretend an xCAT update on NAME only (None: undo)."""
+        self.exec(name, f"echo {version} > /etc/hamn-sim/xcat-version" if version
+                  else "rm -f /etc/hamn-sim/xcat-version")
+
+    def estrange_ca(self, name: str) -> None:
+        """Replace NAME's copy of the CA certificate xcatd trusts by a stranger's."""
+        self.exec(name, "openssl req -x509 -newkey rsa:2048 -nodes -keyout /dev/null "
+                  "-out /etc/xcat/cert/ca.pem -subj /CN=hamn-out-of-step -days 1 2>/dev/null")
+
+
 def docker_mac(address: str) -> str:
     """The MAC Docker's bridge driver derives from a container's IPv4 address."""
     return "02:42:" + ":".join(f"{int(b):02x}" for b in address.split("."))

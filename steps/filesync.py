@@ -114,13 +114,7 @@ def refused(cluster: Cluster, role: str) -> None:
     assert not got.accepted, got.output
 
 
-# A fault the simulated cluster can take (no real MN's credentials are ever replaced): the
-# standby's copy of the CA that xcatd trusts becomes a stranger's. The remedy is the sync.
-_STRANGE_CA = ("openssl req -x509 -newkey rsa:2048 -nodes -keyout /dev/null "
-               "-out /etc/xcat/cert/ca.pem -subj /CN=hamn-out-of-step -days 1 2>/dev/null")
-
-
 @given("the standby's copy of the CA certificate xcatd trusts is out of step")
 def ca_out_of_step(sim: Any, cluster: Cluster, request: pytest.FixtureRequest) -> None:
     request.addfinalizer(lambda: filesync.sync_now(cluster, ["6.1"]))
-    sim.exec(cluster.standby.name, _STRANGE_CA)
+    sim.estrange_ca(cluster.standby.name)

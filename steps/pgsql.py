@@ -13,7 +13,7 @@ from typing import Any
 import pytest
 from pytest_bdd import given, parsers, then, when
 
-from hamn import pgsql
+from hamn import cron, pgsql
 from hamn.errors import HamnError
 from hamn.inventory import Cluster
 
@@ -49,14 +49,14 @@ def database_kind(cluster: Cluster, kind: str, method: str | None) -> None:
 
 
 @given("the crontabs of the management nodes are recorded", target_fixture="crontabs")
-def crontabs_recorded(cluster: Cluster) -> dict[tuple[str, str], list[str]]:
-    return {(m.role, u): pgsql.crontab(m.node, u) for m in cluster.mns
+def crontabs_recorded(cluster: Cluster) -> dict[tuple[str, str], str]:
+    return {(m.role, u): cron.read(m.node, u) for m in cluster.mns
             for u in ("root", "postgres" if cluster.settings.db == "postgres" else "root")}
 
 
 @then("the crontabs of the management nodes are unchanged")
-def crontabs_unchanged(cluster: Cluster, crontabs: dict[tuple[str, str], list[str]]) -> None:
-    now = {(role, u): pgsql.crontab(cluster.member(role).node, u) for role, u in crontabs}
+def crontabs_unchanged(cluster: Cluster, crontabs: dict[tuple[str, str], str]) -> None:
+    now = {(role, u): cron.read(cluster.member(role).node, u) for role, u in crontabs}
     assert now == crontabs
 
 
@@ -64,13 +64,13 @@ def crontabs_unchanged(cluster: Cluster, crontabs: dict[tuple[str, str], list[st
        target_fixture="foreign_line")
 def foreign_line(cluster: Cluster, role: str) -> str:
     line = "17 2 * * * /bin/true  # the site's own entry"
-    pgsql.cron_add_line(cluster.member(role).node, "root", line)
+    cron.add_line(cluster.member(role).node, line)
     return line
 
 
 @then(parsers.re(r"root's own crontab line on the (?P<role>primary|standby) is still there"))
 def foreign_kept(cluster: Cluster, role: str, foreign_line: str) -> None:
-    assert foreign_line in pgsql.crontab(cluster.member(role).node, "root")
+    assert cron.has_line(cluster.member(role).node, foreign_line)
 
 
 @then(parsers.parse('it is refused with "{text}"'))
@@ -151,7 +151,8 @@ def testnode_changed(cluster: Cluster, action: str, role: str) -> None:
 @then(parsers.re(r"the testnode is (?P<negate>not )?in the (?P<role>primary|standby)'s "
                  r"database"))
 def testnode_present(cluster: Cluster, negate: str | None, role: str) -> None:
-    assert database_module(cluster).has_testnode(cluster, cluster.member(role)) is not negate
+    found = database_module(cluster).has_testnode(cluster, cluster.member(role))
+    assert found is (negate is None)
 
 
 # --- streaming replication ----------------------------------------------------------------
@@ -178,7 +179,7 @@ def standby_streams(cluster: Cluster) -> None:
 
 @then(parsers.re(r"the standby is (?P<negate>not |no longer )?in recovery"))
 def standby_in_recovery(cluster: Cluster, negate: str | None) -> None:
-    assert pgsql.in_recovery(cluster.standby.node) is not negate
+    assert pgsql.in_recovery(cluster.standby.node) is (negate is None)
 
 
 @when("the standby's recovery state is checked", target_fixture="outcome")

@@ -29,6 +29,21 @@ LINUX_PATH = ("/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin:"
               "/opt/xcat/bin:/opt/xcat/sbin")
 
 
+# What lslpp -Lc reports on an AIX 6.1 MN with xCAT 2.5 (the RPMs and the filesets it needs).
+AIX_FILESETS = """bos.rte:6.1.6.15:Base Operating System Runtime
+bos.sysmgt.nim.master:6.1.6.15:Network Install Manager - Master Tools
+bos.net.tcp.server:6.1.6.15:TCP/IP Server
+openssl.base:0.9.8.1300:Open Secure Socket Layer
+openssh.base.server:5.4.0.6100:Open Secure Shell Server
+perl.rte:5.8.8.122:Perl Version 5 Runtime Environment
+xCAT:2.5.2-1:xCAT management
+xCAT-client:2.5.2-1:xCAT client commands
+xCAT-server:2.5.2-1:xCAT server
+perl-xCAT:2.5.2-1:xCAT perl libraries
+rsync:3.0.6-1:rsync file synchronisation
+"""
+
+
 def _sh(*argv: str) -> None:
     subprocess.run(argv, check=False, capture_output=True)
 
@@ -57,6 +72,9 @@ def hosts_file(node: dict[str, object]) -> str:
 def personality(node: dict[str, object]) -> None:
     if node.get("personality") == "aix":
         path = AIX_PATH
+        lpp = STATE / "lpp.txt"
+        if not lpp.exists():
+            lpp.write_text(AIX_FILESETS)
         for user in ("root", "xcatdb"):
             _sh("usermod", "-s", "/usr/bin/ksh", user)
         Path("/etc/profile").write_text(

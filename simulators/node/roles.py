@@ -86,6 +86,7 @@ def setup_database(node: dict[str, object]) -> None:
         sh("createdb", "-O", "xcatadm", "xcatdb", user="postgres", check=False)
         cfgloc.write_text(f"Pg:dbname=xcatdb;host={own}|xcatadm|{pw}\n")
     elif kind == "mysql":
+        mysql_listen(node)
         start("mysql")
         enable("mysql")
         sql = ("CREATE DATABASE IF NOT EXISTS xcatdb;"
@@ -99,6 +100,17 @@ def setup_database(node: dict[str, object]) -> None:
         cfgloc.unlink(missing_ok=True)
     if cfgloc.exists():
         cfgloc.chmod(0o600)
+
+
+def mysql_listen(node: dict[str, object]) -> None:
+    """MariaDB on a MN listens on the cluster address too (xCAT's cfgloc names it; Debian's
+    50-server.cnf binds 127.0.0.1 only). Only for db == "mysql"."""
+    if node.get("db") != "mysql":
+        return
+    conf = Path("/etc/mysql/mariadb.conf.d/60-hamn-sim.cnf")
+    if not conf.exists():
+        conf.write_text("# hamn-sim: reachable on the cluster network\n[mysqld]\n"
+                        "bind-address = 0.0.0.0\n")
 
 
 def setup_mn(node: dict[str, object]) -> None:

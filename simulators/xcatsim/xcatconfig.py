@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import ipaddress
 import os
+import subprocess
 import sys
 import time
 
@@ -104,6 +105,17 @@ def mark_node() -> None:
     (etc / mark).touch()
 
 
+def make_hostkeys() -> None:
+    """/etc/xcat/hostkeys: the SSH host keys xCAT installs on the nodes (xcatconfig -s)."""
+    keys = paths.under("/etc/xcat/hostkeys")
+    keys.mkdir(parents=True, exist_ok=True)
+    for kind in ("rsa", "ecdsa", "ed25519"):
+        key = keys / f"ssh_host_{kind}_key"
+        if not key.exists():
+            subprocess.run(["ssh-keygen", "-q", "-t", kind, "-N", "", "-C", "", "-f", str(key)],
+                           check=True, capture_output=True)
+
+
 def main(argv: list[str] | None = None) -> int:
     args = sys.argv[1:] if argv is None else argv
     flags = set()
@@ -130,6 +142,7 @@ def main(argv: list[str] | None = None) -> int:
         if "init" in flags or "force" in flags:
             for line in certs.init(force="force" in flags):
                 print(line)
+            make_hostkeys()
             mark_node()
         elif "creds" in flags:
             certs.make_ca()

@@ -22,8 +22,17 @@ VERSION = os.environ.get("XCATSIM_VERSION", "2.5.2")
 BUILD = os.environ.get("XCATSIM_BUILD", "svn r7881, built Tue Oct 26 07:41:09 EDT 2010")
 
 
+def version() -> str:
+    """The installed xCAT level: a node's /etc/hamn-sim/xcat-version (a software update done
+    on one MN only, section 7), else $XCATSIM_VERSION."""
+    override = paths.under("/etc/hamn-sim/xcat-version")
+    if override.exists():
+        return override.read_text().strip()
+    return VERSION
+
+
 def version_line() -> str:
-    return f"Version {VERSION} ({BUILD})"
+    return f"Version {version()} ({BUILD})"
 
 
 def nodetype_line() -> str:
