@@ -259,11 +259,12 @@ def coverage(as_json: bool) -> None:
         click.echo(json.dumps([row.__dict__ for row in table], indent=1))
         return
     for row in table:
-        click.echo(f"{row.section:<8} {row.scenarios:>3} scenarios  {row.title}"
-                   + (f"  ({', '.join(row.features)})" if row.features else ""))
-    missing = [r.section for r in table if r.scenarios == 0]
+        where = f"  ({', '.join(row.features)})" if row.features else ""
+        why = f"  -- none: {row.reason}" if row.reason else ""
+        click.echo(f"{row.section:<8} {row.scenarios:>3} scenarios  {row.title}{where}{why}")
+    missing = [r.section for r in table if r.scenarios == 0 and not r.reason]
     if missing:
-        click.echo(f"sections without a scenario: {', '.join(missing)}")
+        click.echo(f"sections without a scenario or a stated reason: {', '.join(missing)}")
         sys.exit(1)
 
 

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from hamn.aix.parse import subsystem_status
 from hamn.errors import CommandFailed
 from hamn.runner import Node
 
@@ -51,36 +52,35 @@ def status(node: Node, service: str) -> ServiceStatus:
     name = _name(node, service)
     if platform(node) == "aix":
         res = node.run("lssrc", "-s", name)
-        for line in res.stdout.splitlines()[1:]:
-            parts = line.split()
-            if parts and parts[0] == name:
-                active = parts[-1] == "active"
-                pid = int(parts[-2]) if active and parts[-2].isdigit() else None
-                return ServiceStatus(node.name, service, active, pid)
-        return ServiceStatus(node.name, service, False)
+        if "0513-085" in res.stdout + res.stderr:  # not on file: not installed here
+            return ServiceStatus(node.name, service, False)
+        row = subsystem_status(res.stdout, name)
+        return ServiceStatus(node.name, service, row.active, row.pid)
     res = node.run("service", name, "status")
     return ServiceStatus(node.name, service, res.exit_status == 0)
 
 
-def start(node: Node, service: str) -> bool:
-    """Start SERVICE unless it runs; return True if this call started it."""
-    if not node.plan and status(node, service).active:
+_ACTIONS = {"start": ("startsrc", "starting"), "stop": ("stopsrc", "stopping")}
+
+
+def _control(node: Node, service: str, action: str) -> bool:
+    """Start or stop SERVICE unless it already is; True if this call changed it."""
+    if not node.plan and status(node, service).active == (action == "start"):
         return False
     name = _name(node, service)
-    argv = ("startsrc", "-s", name) if platform(node) == "aix" else ("service", name, "start")
+    src, verb = _ACTIONS[action]
+    argv = (src, "-s", name) if platform(node) == "aix" else ("service", name, action)
     res = node.run(*argv, changes=True)
     if not res.succeeded:
-        raise CommandFailed(res, f"starting {service}")
+        raise CommandFailed(res, f"{verb} {service}")
     return True
+
+
+def start(node: Node, service: str) -> bool:
+    """Start SERVICE unless it runs; return True if this call started it."""
+    return _control(node, service, "start")
 
 
 def stop(node: Node, service: str) -> bool:
     """Stop SERVICE if it runs; return True if this call stopped it."""
-    if not node.plan and not status(node, service).active:
-        return False
-    name = _name(node, service)
-    argv = ("stopsrc", "-s", name) if platform(node) == "aix" else ("service", name, "stop")
-    res = node.run(*argv, changes=True)
-    if not res.succeeded:
-        raise CommandFailed(res, f"stopping {service}")
-    return True
+    return _control(node, service, "stop")

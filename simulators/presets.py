@@ -67,6 +67,8 @@ PRESETS: dict[str, Preset] = {
                _nodes("lnxmn1", "lnxmn2", "linux"), pg_method="streaming"),
         Preset("linux-mysql", "hamnmy", "172.30.49", "mysql",
                _nodes("lnxmn1", "lnxmn2", "linux")),
+        # A spare AIX/DB2 cluster for work beside the runbook's own (tests, experiments).
+        Preset("aix-lab", "hamnlab", "172.30.54", "db2", _nodes("aixmn1", "aixmn2", "aix")),
         Preset("linux-db2", "hamnlx", "172.30.53", "db2",
                _nodes("lnxmn1", "lnxmn2", "linux")),
         Preset("linux-sqlite", "hamnlite", "172.30.50", "sqlite",

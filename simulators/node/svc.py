@@ -279,14 +279,23 @@ def _subsystem_arg(argv: list[str], prog: str) -> str | None:
     return None
 
 
-def startsrc_main(argv: list[str]) -> int:
-    name = _subsystem_arg(argv, "startsrc")
+def _lookup(argv: list[str], prog: str) -> tuple[str, Subsystem] | None:
+    """The -s/-g subsystem of an SRC command, or None after printing SRC's message."""
+    name = _subsystem_arg(argv, prog)
     if name is None:
-        return 1
+        return None
     sub = find(name)
     if sub is None:
         print(f"0513-085 The {name} Subsystem is not on file.", file=sys.stderr)
+        return None
+    return name, sub
+
+
+def startsrc_main(argv: list[str]) -> int:
+    found = _lookup(argv, "startsrc")
+    if found is None:
         return 1
+    name, sub = found
     if pid_of(sub) is not None:
         print(f"0513-029 The {name} Subsystem is already active.\n"
               "Multiple instances are not supported.", file=sys.stderr)
@@ -301,13 +310,10 @@ def startsrc_main(argv: list[str]) -> int:
 
 
 def stopsrc_main(argv: list[str]) -> int:
-    name = _subsystem_arg(argv, "stopsrc")
-    if name is None:
+    found = _lookup(argv, "stopsrc")
+    if found is None:
         return 1
-    sub = find(name)
-    if sub is None:
-        print(f"0513-085 The {name} Subsystem is not on file.", file=sys.stderr)
-        return 1
+    name, sub = found
     if not stop(sub):
         print(f"0513-004 The Subsystem or Group, {name}, is currently inoperative.",
               file=sys.stderr)
@@ -330,13 +336,10 @@ def lssrc_main(argv: list[str]) -> int:
         for each in SUBSYSTEMS:
             print(_lssrc_row(each.aix_name or each.name, each))
         return 0
-    name = _subsystem_arg(argv, "lssrc")
-    if name is None:
+    found = _lookup(argv, "lssrc")
+    if found is None:
         return 1
-    sub = find(name)
-    if sub is None:
-        print(f"0513-085 The {name} Subsystem is not on file.", file=sys.stderr)
-        return 1
+    name, sub = found
     print(header)
     print(_lssrc_row(name, sub))
     return 0
