@@ -38,6 +38,8 @@ from datetime import datetime
 from pathlib import Path
 from typing import Any
 
+from rich.markup import escape
+
 from hamn import histories, load, report, secrets, session
 from hamn.errors import HamnError, InventoryError
 from hamn.inventory import Cluster, connect
@@ -92,6 +94,13 @@ class DrillResult:
     report: dict[str, Any]
 
 
+# @readonly scenarios the pre-flight leaves out, each with the reason.
+PREFLIGHT_DESELECT: dict[str, str] = {
+    "failover.feature::test_the_failover_plan_lists_every_command_and_changes_nothing":
+        "hamn.failover.run(plan=True) runs on nodes that are not in plan mode, so the "
+        "TAKEOVER it plans is executed (seen on the sim: SQL1770N); not safe before a drill",
+}
+
 PHASES = ("pre-flight", "load", "fault", "failover", "verify", "failback")
 
 
@@ -109,9 +118,16 @@ class Progress:
     def phase(self, name: str) -> None:
         self.say(f"[bold]== {name}[/bold]")
 
+    def command(self, r: Result) -> None:
+        """What a long library step is doing now (each command as it returns)."""
+        from rich.markup import escape
+        self.say(f"[dim]      {escape(r.host)}: {escape(secrets.mask(r.display)[:90])} -> "
+                 f"exit {r.exit_status} ({r.duration:.1f}s)[/dim]")
+
     def step(self, outcome: str, text: str, duration: float) -> None:
+        from rich.markup import escape
         colour = {"passed": "green", "failed": "red"}.get(outcome, "yellow")
-        self.say(f"   [{colour}]{outcome:<7}[/{colour}] {text} ({duration:.1f}s)")
+        self.say(f"   [{colour}]{outcome:<7}[/{colour}] {escape(text)} ({duration:.1f}s)")
 
 
 # --------------------------------------------------------------------------- pytest sessions
@@ -325,7 +341,7 @@ def run(opts: DrillOptions) -> DrillResult:
     session.require_consent(cluster, opts.allow_destructive)
     out.mkdir(parents=True, exist_ok=False)
     progress = Progress(opts.quiet)
-    progress.say(f"drill of cluster {cluster.name} ({cluster.settings.db}, "
+    progress.say(f"drill of cluster {escape(cluster.name)} ({cluster.settings.db}, "
                  f"{'simulated' if simulated else 'real hosts'}): report in {out}")
     phases = {n: Phase(n) for n in PHASES}
     facts: dict[str, Any] = {"fault": None, "rto": None, "rpo": None, "notes": []}
@@ -339,7 +355,12 @@ def run(opts: DrillOptions) -> DrillResult:
         ph = phases["pre-flight"]
         progress.phase("pre-flight: @readonly scenarios and the replication gate")
         ph.start = time.time()
-        data = run_features(opts, "preflight", [opts.features], "readonly", work, progress)
+        skip = [f"--deselect={os.path.relpath(opts.features, ROOT)}/{k}"
+                for k in PREFLIGHT_DESELECT if (opts.features / k.split("::")[0]).exists()]
+        facts["notes"] += [f"pre-flight leaves out {k}: {why}"
+                           for k, why in PREFLIGHT_DESELECT.items()]
+        data = run_features(opts, "preflight", [opts.features], "readonly", work, progress,
+                            skip)
         sessions.append("preflight")
         gate = native_step("the pair is in peer and connected", "5.1.8",
                            lambda: replication_gate(cluster))
@@ -441,7 +462,8 @@ def run(opts: DrillOptions) -> DrillResult:
     except _Stop:
         pass
     except HamnError as err:
-        current = next((p for p in phases.values() if p.start and not p.end), None)
+        current = next((p for p in reversed(phases.values())
+                        if p.start and not p.end and p.name != "load"), None)
         if current is not None:
             current.status, current.end = "failed", time.time()
             current.why = secrets.mask(str(err).splitlines()[0])
@@ -457,6 +479,9 @@ def run(opts: DrillOptions) -> DrillResult:
             facts["load"] = loader.summary()
         history = sampler.stop()
         cluster.close()
+    for p in phases.values():
+        if p.status == "not run" and not p.why:
+            p.why = "an earlier phase failed"
     if facts["rto"] is None and probe is not None:
         facts["rto"] = rto_facts(probe, opts)
     data_out = report.assemble(
@@ -549,6 +574,9 @@ def failover_phase(cluster: Cluster, opts: DrillOptions, work: Path, progress: P
         from hamn import failover
     except ImportError:
         return [], "hamn.failover is not available"
+    journal = failover.Journal.load(cluster, plan=False)
+    if journal.data:  # the pre-flight found the pair healthy: a journal is a past drill's
+        journal.clear()
     return records_phase(lambda: failover.run(cluster), "Fail over to the standby management "
                          "node", "8", "failover (hamn.failover)", progress)
 
@@ -562,6 +590,7 @@ def records_phase(call: Callable[[], Any], title: str, section: str, feature: st
     def listen(r: Result) -> None:
         now = time.time()
         cmds.append((now, command_dict(r, now)))
+        progress.command(r)
 
     RUN_LOG.listeners.append(listen)
     why = ""

@@ -159,8 +159,20 @@ def os_level(member: Member) -> str:
     return parse_os_release(node.check("cat", "/etc/os-release").stdout)
 
 
+VERSION_PM = "/opt/xcat/lib/perl/xCAT/Version.pm"
+
+
 def xcat_version(member: Member) -> str:
-    res = member.node.sh("xcatconfig -v 2>/dev/null || lsxcatd -v")
+    """The installed xCAT, readable with xcatd stopped (the standby's is, section 4): the
+    xCAT-server rpm, else xCAT's Version.pm, else ``xcatconfig -v``, else ``lsxcatd -v``."""
+    node = member.node
+    res = node.sh("command -v rpm >/dev/null 2>&1 && rpm -q --qf '%{VERSION}\\n' xCAT-server")
+    if res.succeeded and re.fullmatch(r"\d[\w.-]*", res.stdout.strip()):
+        return res.stdout.strip()
+    pm = node.read_file(VERSION_PM)
+    if pm and (m := re.search(r"Version\s+(\d[\w.]*)", pm)):
+        return m.group(1)
+    res = node.sh("xcatconfig -v 2>/dev/null || lsxcatd -v")
     return parse_xcat_version(res.stdout) if res.succeeded else NOT_INSTALLED
 
 

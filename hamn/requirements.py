@@ -9,82 +9,22 @@ replicate. All read-only; AIX-safe commands only (oslevel, ifconfig, rpm/lsxcatd
 from __future__ import annotations
 
 import ipaddress
-import re
+from collections.abc import Callable
 from dataclasses import dataclass
 
-from hamn import services
-from hamn.aix.parse import parse_ifconfig, parse_oslevel
-from hamn.db2.parse import parse_db2level
+from hamn import parity, services
+from hamn.aix.parse import parse_ifconfig
 from hamn.errors import PreconditionFailed, VerificationFailed
 from hamn.inventory import Cluster, Member, Settings
-from hamn.runner import Node
-from hamn.xcat.parse import parse_lsxcatd
 
-_VERSION_PM = "/opt/xcat/lib/perl/xCAT/Version.pm"
+ReadLevel = Callable[[Member, Settings], str]
 
-
-@dataclass(frozen=True)
-class Level:
-    """One thing section 2 compares, read on HOST: WHAT and its VALUE."""
-
-    host: str
-    what: str
-    value: str
-
-
-def os_level(node: Node) -> Level:
-    """AIX ``oslevel -s`` (6100-06-05-1115); Linux /etc/os-release ID and VERSION_ID."""
-    if services.platform(node) == "aix":
-        return Level(node.name, "operating system level",
-                     parse_oslevel(node.check("oslevel", "-s").stdout).raw)
-    text = node.read_file("/etc/os-release") or ""
-    fields = dict(re.findall(r'^(\w+)="?([^"\n]*)"?$', text, re.MULTILINE))
-    if "ID" not in fields:
-        raise PreconditionFailed(f"{node.name}: /etc/os-release names no ID")
-    return Level(node.name, "operating system level",
-                 f"{fields['ID']} {fields.get('VERSION_ID', '')}".strip())
-
-
-def xcat_version(node: Node) -> Level:
-    """The installed xCAT: rpm's xCAT-server, else xCAT's Version.pm, else ``lsxcatd -v``
-    (which needs xcatd running: on a standby it is stopped, section 4)."""
-    res = node.sh("command -v rpm >/dev/null 2>&1 && rpm -q --qf '%{VERSION}\\n' xCAT-server")
-    if res.succeeded and re.fullmatch(r"\d[\w.-]*", res.stdout.strip()):
-        return Level(node.name, "xCAT version", res.stdout.strip())
-    pm = node.read_file(_VERSION_PM)
-    if pm and (m := re.search(r"Version\s+(\d[\w.]*)", pm)):
-        return Level(node.name, "xCAT version", m.group(1))
-    lsx = node.run("lsxcatd", "-v")
-    if lsx.succeeded:
-        version = parse_lsxcatd(lsx.stdout).version
-        if version:
-            return Level(node.name, "xCAT version", version)
-    raise PreconditionFailed(f"cannot read the xCAT version on {node.name}: no xCAT-server "
-                             f"rpm, no {_VERSION_PM}, and lsxcatd -v needs a running xcatd")
-
-
-def database_level(node: Node, settings: Settings) -> Level:
-    """DB2: ``db2level`` as the instance user (version and fix pack); PostgreSQL and MySQL:
-    the client's ``--version``; SQLite: xCAT's built-in files (nothing to compare)."""
-    if settings.db == "db2":
-        lvl = parse_db2level(node.check("db2level", user=settings.instance).stdout)
-        return Level(node.name, "DB2 level", f"DB2 v{lvl.version} fix pack {lvl.fix_pack}")
-    if settings.db == "postgres":
-        out = node.check("psql", "--version").stdout.strip()
-        return Level(node.name, "PostgreSQL level", out.split()[-1] if out else "")
-    if settings.db == "mysql":
-        out = node.check("mysql", "--version").stdout.strip()
-        m = re.search(r"(?:Distrib|Ver)\s+(\S+?),?\s", out + " ")
-        return Level(node.name, "MySQL level", m.group(1) if m else out)
-    return Level(node.name, "database", settings.db)
-
-
-def check_same(a: Level, b: Level, roles: tuple[str, str] = ("primary", "standby")) -> str:
-    """Both MNs report the same value; VerificationFailed names both values otherwise."""
-    if a.value != b.value:
-        raise VerificationFailed(f"{a.what} of the {roles[1]} ({b.host}) against the "
-                                 f"{roles[0]} ({a.host})", a.value, b.value)
-    return a.value
+# The readers are section 7's (hamn.parity): one way to read each level, used by both.
+_READERS: dict[str, tuple[str, ReadLevel]] = {
+    "os": ("operating system level", lambda m, s: parity.os_level(m)),
+    "xcat": ("xCAT version", lambda m, s: parity.xcat_version(m)),
+    "database": ("database level", parity.db_level),
+}
 
 
 @dataclass(frozen=True)
@@ -136,14 +76,15 @@ def check_one_subnet(cluster: Cluster) -> ipaddress.IPv4Network:
 
 def compare(cluster: Cluster, what: str) -> str:
     """Section 2: WHAT (os, xcat, database) is identical on both MNs; returns the value."""
-    def reader(m: Member) -> Level:
-        if what == "os":
-            return os_level(m.node)
-        if what == "xcat":
-            return xcat_version(m.node)
-        return database_level(m.node, cluster.settings)
-
-    return check_same(reader(cluster.primary), reader(cluster.standby))
+    label, read = _READERS[what]
+    p, s = cluster.primary, cluster.standby
+    mine, theirs = read(p, cluster.settings), read(s, cluster.settings)
+    if mine in (parity.NOT_INSTALLED, parity.UNKNOWN):
+        raise PreconditionFailed(f"cannot read the {label} on {p.name}")
+    if mine != theirs:
+        raise VerificationFailed(f"{label} of the standby ({s.name}) against the primary "
+                                 f"({p.name})", mine, theirs)
+    return mine
 
 
 def check_xcat_on_db2(member: Member, settings: Settings) -> str:

@@ -411,9 +411,10 @@ class Cluster:
         self.exec(name, script)
 
     def set_xcat_version(self, name: str, version: str | None) -> None:
-        """Pretend an xCAT update on NAME only (None: undo)."""
-        self.exec(name, f"echo {version} > /etc/hamn-sim/xcat-version" if version
-                  else "rm -f /etc/hamn-sim/xcat-version")
+        """Pretend an xCAT update on NAME only (None: back to the image's level)."""
+        level = f"'{version}'" if version else "None"
+        self.exec(name, "python3 -c \"from simulators.xcatsim.commands import lsxcatd as l; "
+                  f"v = {level} or l.VERSION; open(l.VERSION_PM, 'w').write(l.version_pm(v))\"")
 
     def estrange_ca(self, name: str) -> None:
         """Replace NAME's copy of the CA certificate xcatd trusts by a stranger's."""

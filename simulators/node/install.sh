@@ -39,6 +39,10 @@ for f in $sim/xcatsim/bin/*; do
     esac
 done
 
+# xCAT's Version.pm, as the xCAT-server package installs it.
+mkdir -p /opt/xcat/lib/perl/xCAT
+python3 -c "from simulators.xcatsim.commands import lsxcatd as l; open(l.VERSION_PM, 'w').write(l.version_pm(l.VERSION))"
+
 # sshd: keys and certificate come from the cluster at first start (simulators/cluster.py).
 cat > /etc/ssh/sshd_config.d/hamn-sim.conf <<'CONF'
 PermitRootLogin prohibit-password

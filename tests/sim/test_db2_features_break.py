@@ -98,8 +98,8 @@ def test_a_different_database_level_is_named(in_peer: Cluster) -> None:
     saved = node.read_file(level_file) or "9.7\n"
     node.write_file(level_file, "10.5\n")
     try:
-        with pytest.raises(VerificationFailed, match=r"DB2 level of the standby .*: expected "
-                           r"DB2 v9\.7.*, found DB2 v10\.5"):
+        with pytest.raises(VerificationFailed, match=r"database level of the standby .*: expected "
+                           r"9\.7.*, found 10\.5"):
             requirements.compare(in_peer, "database")
     finally:
         node.write_file(level_file, saved)

@@ -12,6 +12,7 @@
 from __future__ import annotations
 
 import os
+import re
 
 from simulators.xcatsim import paths
 from simulators.xcatsim.commands import Context
@@ -22,13 +23,24 @@ VERSION = os.environ.get("XCATSIM_VERSION", "2.5.2")
 BUILD = os.environ.get("XCATSIM_BUILD", "svn r7881, built Tue Oct 26 07:41:09 EDT 2010")
 
 
+VERSION_PM = "/opt/xcat/lib/perl/xCAT/Version.pm"
+
+
 def version() -> str:
-    """The installed xCAT level: a node's /etc/hamn-sim/xcat-version (a software update done
-    on one MN only, section 7), else $XCATSIM_VERSION."""
-    override = paths.under("/etc/hamn-sim/xcat-version")
-    if override.exists():
-        return override.read_text().strip()
+    """The installed xCAT level, from xCAT's Version.pm as the package installs it (a
+    software update done on one MN only rewrites it, section 7), else $XCATSIM_VERSION."""
+    pm = paths.under(VERSION_PM)
+    if pm.exists():
+        found = re.search(r"Version\s+(\d[\w.]*)", pm.read_text())
+        if found:
+            return found.group(1)
     return VERSION
+
+
+def version_pm(level: str) -> str:
+    """xCAT's Version.pm for LEVEL (what the xCAT-server package ships)."""
+    return ("package xCAT::Version;\n\nsub Version\n{\n"
+            f"    my $version = \"Version {level} ({BUILD})\";\n    return $version;\n}}\n1;\n")
 
 
 def version_line() -> str:
