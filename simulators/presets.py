@@ -69,6 +69,8 @@ PRESETS: dict[str, Preset] = {
                _nodes("lnxmn1", "lnxmn2", "linux")),
         # A spare AIX/DB2 cluster for work beside the runbook's own (tests, experiments).
         Preset("aix-lab", "hamnlab", "172.30.54", "db2", _nodes("aixmn1", "aixmn2", "aix")),
+        # Fault injection runs here, beside the clusters that features use.
+        Preset("aix-faults", "hamnflt", "172.30.55", "db2", _nodes("aixmn1", "aixmn2", "aix")),
         Preset("linux-db2", "hamnlx", "172.30.53", "db2",
                _nodes("lnxmn1", "lnxmn2", "linux")),
         Preset("linux-sqlite", "hamnlite", "172.30.50", "sqlite",
