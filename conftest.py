@@ -87,7 +87,7 @@ def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item
 def pytest_runtest_setup(item: pytest.Item) -> None:
     """Skip, saying why, a scenario whose database or platform the target does not have."""
     tags = {m.name for m in item.iter_markers()}
-    if tags & {*session.DB_TAGS, *session.PLATFORM_TAGS}:
+    if tags & {*session.DB_TAGS, *session.PLATFORM_TAGS, "twin"}:
         why = session.inapplicable(session.cluster_for(item.config), tags)
         if why:
             pytest.skip(why)

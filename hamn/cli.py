@@ -181,19 +181,21 @@ def with_target(func: F) -> F:
               help="typed consent: drill this (real) cluster")
 @click.option("--load-rate", default=2.0, show_default=True, help="writes per second")
 @click.option("--rto-target", default=600.0, show_default=True, help="seconds")
+@click.option("--exclude-scenario", "exclude", multiple=True, metavar="WORD",
+              help="leave pre-flight scenarios matching WORD out (pytest -k); reported")
 @click.option("--quiet", is_flag=True, help="no live progress")
 @friendly
 def drill(hosts: str | None, inventory: str | None, ssh_config: str | None,
           preset: str | None, report_dir: str, method: str | None, fault: str,
           failback: bool, failover_via: str, allow_destructive: str | None,
-          load_rate: float, rto_target: float, quiet: bool) -> None:
+          load_rate: float, rto_target: float, exclude: tuple[str, ...], quiet: bool) -> None:
     """Run a disaster-recovery drill and write its report (exit 0: passed)."""
     from hamn import drill as drill_mod
     result = drill_mod.run(drill_mod.DrillOptions(
         hosts=hosts, inventory=inventory, ssh_config=ssh_config, preset=preset,
         report_dir=Path(report_dir), method=method, fault=fault, failback=failback,
         failover_via=failover_via, allow_destructive=allow_destructive,
-        load_rate=load_rate, rto_target=rto_target, quiet=quiet))
+        load_rate=load_rate, rto_target=rto_target, exclude=exclude, quiet=quiet))
     click.echo(f"drill {result.verdict}: report in {result.report_dir}")
     for why in result.report.get("verdict_reasons", []):
         click.echo(f"  {why}")

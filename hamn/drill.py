@@ -70,6 +70,7 @@ class DrillOptions:
     lease_wait: float = 60.0
     sample_interval: float = 1.0
     features: Path = FEATURES
+    exclude: tuple[str, ...] = ()  # pre-flight scenarios left out (pytest -k words), reported
     quiet: bool = False
 
 
@@ -221,21 +222,24 @@ def native_scenario(name: str, section: str, steps: list[dict[str, Any]],
 def replication_gate(cluster: Cluster) -> str:
     """Both MNs answer; DB2: the primary PRIMARY and the standby STANDBY, in peer, connected."""
     s = cluster.settings
-    notes = []
+    notes, problems = [], []
     for m in cluster.mns:
         sample = read_member(m.node, m.role, s)
         if not sample.reachable:
-            raise AssertionError(f"the {m.role} {m.name} does not answer: {sample.note}")
-        if s.db == "db2":
+            problems.append(f"the {m.role} {m.name} does not answer: {sample.note}")
+        elif s.db == "db2":
             want = m.role.upper()
             if sample.hadr_role != want or sample.hadr_state != histories.PEER or \
                     sample.connect_status != "CONNECTED":
-                raise AssertionError(
-                    f"the {m.role} {m.name} is {sample.label or 'not in HADR'}"
+                problems.append(
+                    f"the {m.role} {m.name} is {sample.label}"
                     f"{', ' + sample.connect_status if sample.connect_status else ''}"
-                    f"{' (' + sample.note + ')' if sample.note else ''}: HADR must be "
-                    f"{want} PEER, connected, before a drill (runbook 5.1.8)")
+                    f"{' (' + sample.note + ')' if sample.note else ''}, not {want} PEER "
+                    "CONNECTED")
         notes.append(f"{m.name}: {sample.label}")
+    if problems:
+        raise AssertionError("; ".join(problems) + ": HADR must be in peer, connected, "
+                             "before a drill (runbook 5.1.8)")
     return "; ".join(notes)
 
 
@@ -359,6 +363,10 @@ def run(opts: DrillOptions) -> DrillResult:
                 for k in PREFLIGHT_DESELECT if (opts.features / k.split("::")[0]).exists()]
         facts["notes"] += [f"pre-flight leaves out {k}: {why}"
                            for k, why in PREFLIGHT_DESELECT.items()]
+        if opts.exclude:
+            skip += ["-k", " and ".join(f"not {word}" for word in opts.exclude)]
+            facts["notes"] += [f"pre-flight leaves out scenarios matching {word!r} "
+                               "(--exclude-scenario)" for word in opts.exclude]
         data = run_features(opts, "preflight", [opts.features], "readonly", work, progress,
                             skip)
         sessions.append("preflight")

@@ -142,6 +142,18 @@ def rsync_path(node: Node) -> str:
     return path
 
 
+def check_skips_shared(cluster: Cluster) -> tuple[SyncEntry, ...]:
+    """Entries on the twin-tailed disk get no cron line and no sync (section 2); returns
+    the entries skipped."""
+    sp = plan(cluster)
+    skipped = tuple(e for e in sp.entries if sp.on_shared_disk(e))
+    if not skipped:
+        raise VerificationFailed("file synchronisation of the twin-tailed disk's paths",
+                                 f"skipped ({', '.join(sp.shared) or 'no shared paths'})",
+                                 "synchronised")
+    return skipped
+
+
 def plan(cluster: Cluster, shared: Sequence[str] | None = None) -> SyncPlan:
     """Resolve the runbook's entries for CLUSTER. SHARED: paths on a twin-tailed disk
     (default: the inventory's shared_paths)."""
@@ -595,9 +607,12 @@ class Probe:
 def plant_probe(cluster: Cluster, section: str, name: str = "hamn-probe") -> Probe:
     """Create a small file inside SECTION's first synchronised directory on the primary."""
     sp = plan(cluster)
-    entry = next(e for e in sp.select([section]))
+    entry = next(e for e in sp.entries if section in (e.section, e.tag))
     root = entry.sources[0]
     source = posixpath.join(root, f"{name}.txt")
+    if sp.on_shared_disk(entry):  # a twin-tailed disk: the file travels with the disk
+        cluster.primary.node.write_file(source, f"written by hamn on the shared {root}\n")
+        return Probe(source, source)
     node = cluster.primary.node
     node.check("mkdir", "-p", root, changes=True)
     node.write_file(source, f"written by hamn to check section {section}\n")

@@ -47,6 +47,10 @@ class Settings:
     installdir: str = "/install"
     # Paths on twin-tailed disks (section 2): re-mounted at failover, so never rsynced.
     shared_paths: tuple[str, ...] = ()
+    # Shell commands (as root on an MN) that attach / detach that disk, e.g. on AIX
+    # "varyonvg xcatvg && mount /install" and "umount /install && varyoffvg xcatvg".
+    twin_attach: str = ""
+    twin_detach: str = ""
 
     def password(self) -> str:
         return secrets.load("database instance password", self.password_env,
@@ -243,7 +247,10 @@ def from_sim(sim: Any, names: list[str] | None = None, ssh_config: str | None = 
         return Member(role, name, connect(name, cfg, plan=plan), n.address, name)
 
     personality = by_role["primary"].spec.personality
+    twin = tuple(preset.twin_tailed)
+    attach, detach = sim.twin_commands(twin) if twin else ("", "")
     settings = Settings(
+        shared_paths=twin, twin_attach=attach, twin_detach=detach,
         db=preset.db, sync_mode=preset.sync_mode, pg_method=preset.pg_method,
         interface="en0" if personality == "aix" else "eth0", netmask="255.255.255.0",
         gateway=preset.gateway, domain=preset.domain,

@@ -93,6 +93,9 @@ def inapplicable(cluster: Cluster, tags: set[str]) -> str | None:
     if wanted and cluster.settings.db not in wanted:
         return (f"needs a {'/'.join(wanted)} cluster; {cluster.name} keeps the xCAT database "
                 f"in {cluster.settings.db}")
+    if "twin" in tags and not cluster.settings.shared_paths:
+        return (f"needs a twin-tailed disk; {cluster.name} keeps every path on each MN "
+                "(name shared_paths in the inventory, or use preset linux-twin)")
     platforms = [t for t in PLATFORM_TAGS if t in tags]
     if platforms:
         from hamn import services

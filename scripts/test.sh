@@ -5,7 +5,7 @@ set -eu
 cd "$(dirname "$0")/.."
 py=.venv/bin
 $py/pytest tests -q "$@"
-for preset in aix-db2 linux-postgres linux-mysql linux-sqlite; do
+for preset in aix-db2 linux-postgres linux-mysql linux-sqlite linux-twin; do
     echo "== features against preset $preset"
     $py/pytest features --preset "$preset" -q "$@"
 done

@@ -28,6 +28,7 @@ from docker.models.containers import Container
 
 from hamn.errors import HamnError
 from simulators import images
+from simulators.node.roles import TWIN_DIR
 from simulators.presets import DEFAULT_PRESET, NodeSpec, Preset, get
 
 
@@ -90,6 +91,18 @@ class Cluster:
         except docker.errors.NotFound:
             raise SimError(f"node {name_or_role} of cluster {self.name} is not created: "
                            f"run `hamn sim up --preset {self.preset.name}`") from None
+
+    @property
+    def twin_volume(self) -> str:
+        return f"hamn-{self.name}-twin"
+
+    @staticmethod
+    def twin_commands(paths: tuple[str, ...]) -> tuple[str, str]:
+        """Attach / detach commands for the sim's twin-tailed disk (bind mounts)."""
+        attach = " && ".join(f"mkdir -p {TWIN_DIR}{p} {p} && mount --bind {TWIN_DIR}{p} {p}"
+                             for p in paths)
+        detach = " && ".join(f"umount {p}" for p in paths)
+        return attach, detach
 
     @property
     def ssh_config_path(self) -> Path:
@@ -174,6 +187,7 @@ class Cluster:
             "role": n.spec.role, "personality": n.spec.personality, "db": self.preset.db,
             "db2_level": self.preset.db2_level, "sync_mode": self.preset.sync_mode,
             "pg_method": self.preset.pg_method,
+            "twin_tailed": list(self.preset.twin_tailed),
             "address": n.address, "netmask": "255.255.255.0", "gateway": self.preset.gateway,
             "subnet": self.preset.subnet, "interface": "eth0", "domain": self.preset.domain,
             "nameserver": self.node("primary").address,
@@ -277,9 +291,13 @@ class Cluster:
 
     def _create(self, n: SimNode, image: str, spec: str) -> None:
         endpoint = self.client.api.create_endpoint_config(ipv4_address=n.address)
+        binds = {}
+        if self.preset.twin_tailed and n.spec.role in ("primary", "standby"):
+            # The twin-tailed disk: cabled to both MNs, mounted by one at a time (hamn.twin).
+            binds[self.twin_volume] = {"bind": TWIN_DIR, "mode": "rw"}
         host_cfg = self.client.api.create_host_config(
             cap_add=["NET_ADMIN", "NET_RAW", "SYS_ADMIN", "SYS_TIME"],
-            init=False, tmpfs={"/run": "exec"}, shm_size="256m",
+            init=False, tmpfs={"/run": "exec"}, shm_size="256m", binds=binds,
         )
         cid = self.client.api.create_container(
             image, name=n.container_name, hostname=n.spec.name, host_config=host_cfg,
@@ -324,6 +342,8 @@ class Cluster:
     def down(self) -> None:
         for c in self._existing():
             c.remove(force=True, v=True)
+        with contextlib.suppress(docker.errors.NotFound):
+            self.client.volumes.get(self.twin_volume).remove(force=True)
         with contextlib.suppress(docker.errors.NotFound):
             self.client.networks.get(self.network_name).remove()
 

@@ -27,6 +27,7 @@ class Preset:
     db2_level: str = "9.7"
     sync_mode: str = "NEARSYNC"
     pg_method: str = "dump"  # dump (section 5.2 as written) | streaming
+    twin_tailed: tuple[str, ...] = ()  # paths kept on a disk both MNs can mount (section 2)
     domain: str = "cluster.sim"
     extra: dict[str, str] = field(default_factory=dict)
 
@@ -73,6 +74,9 @@ PRESETS: dict[str, Preset] = {
         Preset("aix-faults", "hamnflt", "172.30.55", "db2", _nodes("aixmn1", "aixmn2", "aix")),
         Preset("linux-db2", "hamnlx", "172.30.53", "db2",
                _nodes("lnxmn1", "lnxmn2", "linux")),
+        # Section 2's variant: /install on a twin-tailed disk, moved at failover.
+        Preset("linux-twin", "hamntwin", "172.30.56", "sqlite",
+               _nodes("lnxmn1", "lnxmn2", "linux"), twin_tailed=("/install",)),
         Preset("linux-sqlite", "hamnlite", "172.30.50", "sqlite",
                _nodes("lnxmn1", "lnxmn2", "linux")),
     )

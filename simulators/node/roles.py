@@ -21,6 +21,7 @@ ENABLED = VAR / "enabled"
 XCATBIN = "/opt/hamn-sim/simulators/xcatsim/bin"
 DB2BIN = "/opt/hamn-sim/simulators/db2sim/bin"
 PG_PASSWORD_FILE = Path("/etc/hamn-sim/dbpassword")
+TWIN_DIR = "/var/lib/hamn-sim/twin"  # where the twin-tailed disk is cabled in
 
 
 def sh(*argv: str, user: str | None = None, check: bool = True,
@@ -113,6 +114,18 @@ def mysql_listen(node: dict[str, object]) -> None:
                         "bind-address = 0.0.0.0\n")
 
 
+def attach_twin(node: dict[str, object]) -> None:
+    """Section 2's twin-tailed disk: the primary moves its paths onto it and mounts it."""
+    paths = node.get("twin_tailed") or []
+    assert isinstance(paths, list)
+    for path in paths:
+        disk = Path(f"{TWIN_DIR}{path}")
+        disk.mkdir(parents=True, exist_ok=True)
+        Path(path).mkdir(parents=True, exist_ok=True)
+        sh("cp", "-a", f"{path}/.", str(disk))
+        sh("mount", "--bind", str(disk), path)
+
+
 def setup_mn(node: dict[str, object]) -> None:
     if not Path(f"{XCATBIN}/xcatconfig").exists():
         return  # an image without the xCAT simulator: bare hosts only
@@ -120,6 +133,7 @@ def setup_mn(node: dict[str, object]) -> None:
     sh(f"{XCATBIN}/xcatconfig", "-i")
     sh(f"{XCATBIN}/xcatconfig", "-d")
     if node["role"] == "primary":
+        attach_twin(node)
         start("xcatd")
         enable("xcatd")
         define_cluster_nodes(node)
