@@ -15,30 +15,35 @@ Feature: DB2 HADR setup and verification (runbook 5.1.1 to 5.1.8)
 
   @section-5.1.1 @section-5.1.7 @destructive
   Scenario: Setting up HADR on a pair already in peer changes nothing
-    Given HADR is in Peer state with the primary as Primary
+    Given the management nodes are in their operating state
     When HADR is set up between the primary and the standby
     Then the setup reports that nothing changed
 
   @section-5.1.2 @readonly
   Scenario: The primary's database keeps its logs for HADR
+    Given the management nodes are in their operating state
     Then the primary's database keeps its logs for HADR
 
   @section-5.1.5 @readonly
   Scenario: The HADR service ports are registered on both management nodes
+    Given the management nodes are in their operating state
     Then the HADR services are registered in /etc/services on the primary
     And the HADR services are registered in /etc/services on the standby
 
   @section-5.1.6 @readonly
   Scenario: Both databases carry the HADR parameters of the cluster description
+    Given the management nodes are in their operating state
     Then the primary's database configuration shows its HADR parameters
     And the standby's database configuration shows its HADR parameters
 
   @section-5.1.8 @readonly
   Scenario: HADR is operating according to db2pd
+    Given the management nodes are in their operating state
     Then the primary is HADR Primary in Peer state and Connected according to db2pd
     And the standby is HADR Standby in Peer state and Connected according to db2pd
 
   @section-5.1.8 @readonly
   Scenario: HADR is operating according to the database snapshot
+    Given the management nodes are in their operating state
     Then the primary is HADR Primary in Peer state and Connected according to the snapshot
     And the standby is HADR Standby in Peer state and Connected according to the snapshot

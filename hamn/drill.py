@@ -27,6 +27,7 @@ from __future__ import annotations
 import contextlib
 import json
 import os
+import re
 import subprocess
 import sys
 import tempfile
@@ -544,6 +545,7 @@ def rto_facts(probe: RtoProbe, opts: DrillOptions) -> dict[str, Any]:
             "lease_seen": probe.lease_seen, "seconds": seconds, "target": opts.rto_target,
             "complete": xc is not None and lease is not None,
             "note": "" if lease is not None else
+            "xcatd never answered on the primary's address" if xc is None else
             f"no compute node lease seen within {opts.lease_wait:.0f}s after xcatd answered: "
             "RTO counts xcatd only"}
 
@@ -585,7 +587,25 @@ def failover_phase(cluster: Cluster, opts: DrillOptions, work: Path, progress: P
     journal = failover.Journal.load(cluster, plan=False)
     if journal.data:  # the pre-flight found the pair healthy: a journal is a past drill's
         journal.clear()
-    return records_phase(lambda: failover.run(cluster), "Fail over to the standby management "
+    runs: list[Any] = []
+    original = failover.Failover.__post_init__
+
+    def keep(self: Any) -> None:  # the run's records survive an exception
+        original(self)
+        runs.append(self)
+
+    def call() -> Any:
+        failover.Failover.__post_init__ = keep  # type: ignore[method-assign]
+        try:
+            return failover.run(cluster)
+        except HamnError as err:
+            if runs and not hasattr(err, "records"):
+                err.records = runs[-1].records  # type: ignore[attr-defined]
+            raise
+        finally:
+            failover.Failover.__post_init__ = original  # type: ignore[method-assign]
+
+    return records_phase(call, "Fail over to the standby management "
                          "node", "8", "failover (hamn.failover)", progress)
 
 
@@ -607,6 +627,7 @@ def records_phase(call: Callable[[], Any], title: str, section: str, feature: st
         result = call()
     except HamnError as err:
         why = secrets.mask(f"{type(err).__name__}: {str(err).splitlines()[0]}")
+        result = err  # a procedure may attach the records done before it failed
     finally:
         RUN_LOG.listeners.remove(listen)
     records = list(getattr(result, "records", []) or [])
@@ -622,7 +643,9 @@ def records_phase(call: Callable[[], Any], title: str, section: str, feature: st
     if why:
         first = cmds[0][0] if cmds else time.time()
         last = float(steps[-1]["started"]) + float(steps[-1]["duration"]) if steps else first
-        steps.append({"keyword": "When", "name": "the procedure", "section": section,
+        named = re.search(r"step ([\w-]+) \(runbook ([\d.]+)\)", why)
+        steps.append({"keyword": "When", "name": named.group(1) if named else "the next step",
+                      "section": named.group(2) if named else section,
                       "outcome": "failed", "started": round(last, 3),
                       "duration": round(time.time() - last, 3), "error": why, "note": "",
                       "commands": [c for t, c in cmds if t >= last]})

@@ -5,7 +5,7 @@ Feature: Test database synchronisation (runbook 5.1.9)
   takes over back.
 
   Scenario: A testnode makes the round trip between the management nodes
-    Given HADR is in Peer state with the primary as Primary
+    Given the management nodes are in their operating state
     # On the primary management node
     When the primary's xcatd is started
     And the testnode is added on the primary

@@ -6,12 +6,13 @@ Feature: Useful HADR commands (runbook 5.1.10)
 
   @readonly
   Scenario: The database configuration shows the HADR parameters
+    Given the management nodes are in their operating state
     Then the primary's database configuration shows its HADR parameters
     And the standby's database configuration shows its HADR parameters
 
   @destructive
   Scenario: Stopping HADR on the standby and recovering its database
-    Given HADR is in Peer state with the primary as Primary
+    Given the management nodes are in their operating state
     When HADR is stopped on the standby
     Then activating the database on the standby fails with SQL1117N
     When the standby's database is rolled forward to the end of logs and completed
@@ -21,7 +22,7 @@ Feature: Useful HADR commands (runbook 5.1.10)
 
   @destructive
   Scenario: Graceful takeover and back
-    Given HADR is in Peer state with the primary as Primary
+    Given the management nodes are in their operating state
     When the standby takes over the HADR primary role
     Then HADR is in Peer state with the standby as Primary
     When the primary takes over the HADR primary role
@@ -29,7 +30,7 @@ Feature: Useful HADR commands (runbook 5.1.10)
 
   @destructive
   Scenario: Takeover by force with the primary down
-    Given HADR is in Peer state with the primary as Primary
+    Given the management nodes are in their operating state
     When the primary's DB2 instance is stopped
     And the standby takes over the HADR primary role by force
     Then the standby's database is the HADR Primary

@@ -1,0 +1,74 @@
+"""The operating state the runbook leaves a pair in: the database replicating (section 5).
+
+Read-only checks (5.1.8 and the like) need the pair set up. On a real cluster hamn never
+sets it up behind the admin's back: it checks, and says which procedure to run when the
+pair is not replicating. On the simulated cluster, which is hamn's own, it brings the pair
+there (each procedure is idempotent), so every feature runs alone and in any order.
+"""
+
+from __future__ import annotations
+
+from hamn import session
+from hamn.errors import HamnError, PreconditionFailed
+from hamn.inventory import Cluster
+
+_PROCEDURE = {
+    "db2": "features/db2_hadr.feature",
+    "postgres": "features/postgres_replication.feature",
+    "mysql": "features/mysql_replication.feature",
+    "sqlite": "features/sqlite_replication.feature",
+}
+
+
+def _set_up(cluster: Cluster) -> None:
+    db = cluster.settings.db
+    if db == "db2":
+        from hamn.db2 import hadr
+        hadr.setup_hadr(cluster)
+    elif db == "postgres" and cluster.settings.pg_method == "streaming":
+        from hamn import pgsql
+        pgsql.setup_streaming(cluster)
+    elif db == "postgres":
+        from hamn import pgsql
+        pgsql.install_chain(cluster)
+    elif db == "mysql":
+        from hamn import mysql
+        mysql.setup_replication(cluster)
+    else:
+        from hamn import sqlite
+        sqlite.install_sync(cluster)
+
+
+def _check(cluster: Cluster) -> None:
+    db = cluster.settings.db
+    if db == "db2":
+        from hamn.db2 import hadr
+        hadr.pair_in_peer(cluster)
+    elif db == "postgres" and cluster.settings.pg_method == "streaming":
+        from hamn import pgsql
+        pgsql.check_in_recovery(cluster.standby)
+    elif db == "postgres":
+        from hamn import pgsql
+        pgsql.verify_chain(cluster)
+    elif db == "mysql":
+        from hamn import mysql
+        mysql.check_replica(cluster)
+    else:
+        from hamn import sqlite
+        if sqlite.installed_sync(cluster) is None:
+            raise PreconditionFailed("the SQLite synchronisation is not installed")
+
+
+def ensure(cluster: Cluster) -> str:
+    """Bring the sim into the operating state, or check a real cluster is in it."""
+    if session.is_simulated(cluster):
+        _set_up(cluster)
+        _check(cluster)
+        return "set up"
+    try:
+        _check(cluster)
+    except HamnError as err:
+        raise PreconditionFailed(
+            f"{cluster.name} is not replicating its xCAT database ({err}); run "
+            f"{_PROCEDURE[cluster.settings.db]} (destructive) first") from None
+    return "checked"
