@@ -7,7 +7,8 @@ Feature: DB2 HADR setup and verification (runbook 5.1.1 to 5.1.8)
   a wrong state even when START HADR succeeded, so 5.1.8 checks Role, State and
   ConnectStatus through db2pd and through the database snapshot.
 
-  @section-5.1.1 @section-5.1.7 @destructive
+  @section-5.1.1 @section-5.1.2 @section-5.1.3 @section-5.1.4 @section-5.1.5 @section-5.1.6
+  @section-5.1.7 @destructive
   Scenario: Set up HADR between the two management nodes
     When HADR is set up between the primary and the standby
     Then the primary is HADR Primary in Peer state and Connected according to db2pd

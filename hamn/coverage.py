@@ -32,12 +32,7 @@ SECTIONS: dict[str, str] = {
 }
 
 # Sections with no scenario of their own, and why that is acceptable.
-REASONS: dict[str, str] = {
-    "5.1.3": "run inside the HADR setup scenarios (@section-5.1, db2_hadr.feature: "
-             "hamn.db2.hadr.setup_hadr backs up on the primary); no separate check exists",
-    "5.1.4": "run inside the HADR setup scenarios (@section-5.1, db2_hadr.feature: "
-             "the backup restored on the standby); no separate check exists",
-}
+REASONS: dict[str, str] = {}
 
 _TAG = re.compile(r"@section-([0-9.]+)")
 
