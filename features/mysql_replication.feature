@@ -21,30 +21,51 @@ Feature: MariaDB replication of the xCAT database (runbook section 5.3)
     And the standby's MariaDB is read-only
     And the standby's MariaDB database has the primary's tables and row counts
 
-  @destructive @section-5.1.9
-  Scenario: A testnode added on the primary is applied on the standby
+  @destructive
+  Scenario: Replication without a password is refused and nothing changes
     Given the cluster's database is MariaDB
-    When a testnode is added to the primary's database
+    And the management nodes are in their operating state
+    When MariaDB replication is set up without a password
+    Then it is refused with "missing credential"
+    And the standby replicates the primary with GTIDs
+
+  @destructive @section-5.1.9
+  Scenario: A testnode added through xcatd on the primary is applied on the standby
+    Given the cluster's database is MariaDB
+    And the management nodes are in their operating state
+    When the primary's xcatd is started
+    And the testnode is added on the primary
     And the standby has applied the primary's transactions
+    # the replica is read-only until promoted: looked up in SQL, not through xcatd
     Then the testnode is in the standby's database
-    When a testnode is deleted from the primary's database
+    When the testnode is deleted on the primary
     And the standby has applied the primary's transactions
     Then the testnode is not in the standby's database
 
   @readonly
   Scenario: MariaDB replication is healthy
     Given the cluster's database is MariaDB
+    And the management nodes are in their operating state
     Then the standby replicates the primary with GTIDs
     And the standby is less than 10 seconds behind the primary
 
-  @destructive @section-8
-  Scenario: Failover promotes the replica, and replication is set up again afterwards
+  @destructive @section-8 @section-5.1.9
+  Scenario: Failover promotes the replica, whose xcatd finds the testnode
     Given the cluster's database is MariaDB
-    When the MariaDB replica is promoted
+    And the management nodes are in their operating state
+    When the primary's xcatd is started
+    And the testnode is added on the primary
+    And the standby has applied the primary's transactions
+    And the MariaDB replica is promoted
     Then the promotion succeeded
     And the standby is no longer a replica
     And the standby's MariaDB is writable
-    When the MariaDB replica is promoted
+    When the standby's xcatd is started
+    Then the testnode is defined on the standby with its attributes
+    When the standby's xcatd is stopped
+    And the MariaDB replica is promoted
     Then it is refused with "not a replica"
-    When MariaDB replication is set up
+    When the testnode is deleted on the primary
+    And MariaDB replication is set up
     Then the standby replicates the primary with GTIDs
+    And the testnode is not in the standby's database

@@ -26,17 +26,31 @@ Feature: PostgreSQL replication of the xCAT database (runbook section 5.2)
     And root's own crontab line on the primary is still there
     And xcatd is stopped on the standby
 
+  @destructive
+  Scenario: A database whose owner role is missing on the standby is refused and nothing changes
+    Given the cluster's database is PostgreSQL replicated by dump
+    And a database "hamnorphan" whose owner on the primary is missing on the standby
+    And the crontabs of the management nodes are recorded
+    When the PostgreSQL dump chain is installed for the database "hamnorphan"
+    Then it is refused with "role 'hamnorphan' (owner of hamnorphan on the primary) is missing"
+    And the crontabs of the management nodes are unchanged
+
   @destructive @section-5.1.9
-  Scenario: A testnode added on the primary reaches the standby through the chain
+  Scenario: A testnode added through xcatd on the primary reaches the standby through the chain
     Given the cluster's database is PostgreSQL replicated by dump
     And the PostgreSQL dump chain is installed
-    When a testnode is added to the primary's database
+    When the primary's xcatd is started
+    And the testnode is added on the primary
     And the PostgreSQL dump chain runs now
-    Then the testnode is in the standby's database
+    # xcatd is stopped on the standby (section 4): started only to look
+    And the standby's xcatd is started
+    Then the testnode is defined on the standby with its attributes
     And the standby's database has the primary's tables and row counts
-    When a testnode is deleted from the primary's database
+    When the standby's xcatd is stopped
+    And the testnode is deleted on the primary
     And the PostgreSQL dump chain runs now
     Then the testnode is not in the standby's database
+    And xcatd is stopped on the standby
 
   @readonly
   Scenario: The chain's entries are in order and its last dump is recent
@@ -70,10 +84,12 @@ Feature: PostgreSQL replication of the xCAT database (runbook section 5.2)
   # --- better: streaming replication ---------------------------------------------------
 
   @destructive
-  Scenario: Streaming replication without a password is refused
+  Scenario: Streaming replication without a password is refused and nothing changes
     Given the cluster's database is PostgreSQL replicated by streaming
+    And the management nodes are in their operating state
     When PostgreSQL streaming replication is set up without a password
     Then it is refused with "missing credential"
+    And the standby streams from the primary
 
   @destructive
   Scenario: The standby streams from the primary as a hot standby
@@ -84,29 +100,55 @@ Feature: PostgreSQL replication of the xCAT database (runbook section 5.2)
     And the replay lag is under 10 seconds
 
   @destructive @section-5.1.9
-  Scenario: A testnode added on the primary is replayed on the standby
+  Scenario: A testnode added through xcatd on the primary is replayed on the standby
     Given the cluster's database is PostgreSQL replicated by streaming
-    When a testnode is added to the primary's database
+    And the management nodes are in their operating state
+    When the primary's xcatd is started
+    And the testnode is added on the primary
     And the standby has replayed the primary's writes
+    # the hot standby is read-only until promoted: looked up in SQL, not through xcatd
     Then the testnode is in the standby's database
-    When a testnode is deleted from the primary's database
+    When the testnode is deleted on the primary
     And the standby has replayed the primary's writes
     Then the testnode is not in the standby's database
 
   @readonly
   Scenario: Streaming replication is healthy
     Given the cluster's database is PostgreSQL replicated by streaming
+    And the management nodes are in their operating state
     Then the standby streams from the primary
     And the standby is in recovery
     And the replay lag is under 10 seconds
 
-  @destructive @section-8
-  Scenario: Failover promotes the standby, and streaming is set up again afterwards
+  @destructive @section-8 @section-5.1.9
+  Scenario: Failover promotes the standby, whose xcatd finds the testnode
     Given the cluster's database is PostgreSQL replicated by streaming
-    When the PostgreSQL standby is promoted
+    And the management nodes are in their operating state
+    When the primary's xcatd is started
+    And the testnode is added on the primary
+    And the standby has replayed the primary's writes
+    And the PostgreSQL standby is promoted
     Then the promotion succeeded
     And the standby is no longer in recovery
+    When the standby's xcatd is started
+    Then the testnode is defined on the standby with its attributes
+    When the standby's xcatd is stopped
+    And the testnode is deleted on the primary
+    And PostgreSQL streaming replication is set up
+    Then the standby streams from the primary
+    And the testnode is not in the standby's database
+
+  @destructive
+  Scenario: A standby out of recovery is refused where a standby is needed, and nothing changes
+    Given the cluster's database is PostgreSQL replicated by streaming
+    And the management nodes are in their operating state
+    When the PostgreSQL standby is promoted
+    Then the promotion succeeded
+    When the standby's recovery state is checked
+    Then it is refused with "expected true (a standby)"
     When the PostgreSQL standby is promoted
     Then it is refused with "expected true (a standby)"
+    And the standby is not in recovery
+    And the standby's database has the primary's tables and row counts
     When PostgreSQL streaming replication is set up
     Then the standby streams from the primary

@@ -16,20 +16,26 @@ Feature: SQLite synchronisation of the xCAT database (runbook section 5.3)
     And xcatd is stopped on the standby
 
   @destructive @section-5.1.9
-  Scenario: A testnode added on the primary reaches the standby's copy
+  Scenario: A testnode added through xcatd on the primary reaches the standby's copy
     Given the cluster's database is SQLite
     And the SQLite synchronisation is installed
-    When a testnode is added to the primary's database
+    When the primary's xcatd is started
+    And the testnode is added on the primary
     And the SQLite synchronisation runs now
-    Then the testnode is in the standby's database
-    And the standby's SQLite copies open and match the primary's snapshots
-    When a testnode is deleted from the primary's database
+    Then the standby's SQLite copies open and match the primary's snapshots
+    # xcatd is stopped on the standby (section 4): started only to look
+    When the standby's xcatd is started
+    Then the testnode is defined on the standby with its attributes
+    When the standby's xcatd is stopped
+    And the testnode is deleted on the primary
     And the SQLite synchronisation runs now
     Then the testnode is not in the standby's database
+    And xcatd is stopped on the standby
 
   @readonly
   Scenario: The synchronisation is in place and the standby's copies are sound
     Given the cluster's database is SQLite
+    And the management nodes are in their operating state
     Then the SQLite synchronisation entry is in root's crontab on the primary
     And the standby's SQLite copies open and match the primary's snapshots
 

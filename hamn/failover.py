@@ -20,11 +20,12 @@ Where a postcondition cannot be observed any more (the primary is gone, a later 
 changed the state), a journal on the controller ($HAMN_HOME/failover/<cluster>.json)
 remembers what was done, so an interrupted failover re-run continues where it stopped.
 
-Shutting the old primary down: on real hosts hamn runs the platform's own halt
-(``shutdown -F`` on AIX, ``shutdown -h now`` on Linux), detached; on the simulated cluster a
-node is a container with no init to halt, so hamn presses the simulated power button (the
-container is stopped, as ``hamn sim fault stop`` does). Both then wait until the address
-stops answering. In plan mode every change is recorded, not run (hamn.runner).
+Shutting the old primary down: hamn runs the platform's own halt (``shutdown -F`` on AIX,
+``shutdown -h now`` on Linux), detached, then waits until the address stops answering (the
+simulated nodes have a ``shutdown`` that powers the node off). Whether the primary answers
+is decided once, by a ping of its address before any SSH attempt, so a dead primary costs
+no SSH connect timeout. In plan mode every change is recorded, not run (hamn.runner): the
+plan runs the same code on a view of the cluster whose nodes are in plan mode.
 """
 
 from __future__ import annotations
@@ -34,7 +35,7 @@ import os
 import shlex
 import time
 from collections.abc import Callable
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any
 
@@ -42,7 +43,7 @@ from hamn import identity, netsvc, nim, services
 from hamn.errors import CommandFailed, HamnError, PreconditionFailed, VerificationFailed
 from hamn.identity import Identity
 from hamn.inventory import Cluster, Member, connect
-from hamn.runner import RUN_LOG, Node, Result
+from hamn.runner import Node, Result
 
 
 @dataclass(frozen=True)
@@ -101,6 +102,7 @@ class Failover:
     journal: Journal = field(init=False)
     records: list[StepRecord] = field(default_factory=list)
     _active: Node | None = None
+    _primary_up: bool | None = None
 
     def __post_init__(self) -> None:
         self.journal = Journal.load(self.cluster, self.plan)
@@ -139,6 +141,19 @@ class Failover:
             self.journal.save()
         return saved
 
+    @property
+    def primary_up(self) -> bool:
+        """Whether the old primary answers now (decided once: its address, then SSH)."""
+        if self._primary_up is None:
+            if self.plan or self.journal.done("identity"):
+                self._primary_up = not self.journal.done("identity")
+            elif self.target.address and not identity.answers(self.active,
+                                                               self.target.address):
+                self._primary_up = False
+            else:
+                self._primary_up = reachable(self.primary.node)
+        return self._primary_up
+
     def swapped(self) -> bool:
         """True when the primary's SSH name reaches the standby machine (step 4 done)."""
         if self.plan:
@@ -167,10 +182,19 @@ class Failover:
             return node
         return self.standby.node
 
+    @property
+    def active_member(self) -> Member:
+        """The standby machine as a cluster member (for hamn.db2.hadr), reached as now."""
+        return replace(self.standby, node=self.active)
+
     # --- running steps ---------------------------------------------------------------------
 
     def step(self, name: str, section: str, done: Callable[[], bool],
-             action: Callable[[], str | None]) -> StepRecord:
+             action: Callable[[], str | None],
+             after: Callable[[], bool] | None = None) -> StepRecord:
+        """Run ACTION unless DONE (or the journal) says the step is done; then check AFTER
+        (default DONE): a step whose state cannot be read before (a regeneration) passes
+        ``done`` False and says in AFTER what must hold once it ran."""
         started, t0 = time.time(), time.monotonic()
         if not self.plan and (self.journal.done(name) or done()):
             self.journal.mark(name)
@@ -179,7 +203,7 @@ class Failover:
             self.records.append(rec)
             return rec
         note = action() or ""
-        if not self.plan and not done():
+        if not self.plan and not (after or done)():
             raise VerificationFailed(f"failover step {name} (runbook {section})",
                                      "its postcondition", "not reached")
         if not self.plan:
@@ -189,15 +213,27 @@ class Failover:
         return rec
 
 
+def plan_view(cluster: Cluster) -> Cluster:
+    """CLUSTER with every node in plan mode (same channels): reads run, changes are listed."""
+    def planned(m: Member) -> Member:
+        n = m.node
+        return m if n.plan else replace(m, node=Node(n.name, n.channel, n.log, plan=True))
+    return replace(cluster, primary=planned(cluster.primary), standby=planned(cluster.standby),
+                   service_nodes=[planned(m) for m in cluster.service_nodes],
+                   compute_nodes=[planned(m) for m in cluster.compute_nodes])
+
+
 def check_replicating(cluster: Cluster) -> str:
-    """The standby holds a replica to fail over to (DB2: an HADR standby); else raise."""
+    """The standby holds a replica to fail over to (DB2: HADR Peer/Connected); else raise."""
     s = cluster.settings
     if s.db == "db2":
-        role = hadr_role(cluster.standby.node, s)
-        if role != "STANDBY":
-            raise PreconditionFailed(f"{s.db_name} on the standby is {role or 'not answering'}"
-                                     ", not an HADR standby: set up HADR first (runbook 5.1)")
-        return role
+        from hamn.db2 import hadr
+        try:
+            _, st = hadr.pair_in_peer(cluster)
+        except HamnError as err:
+            raise PreconditionFailed(f"{s.db_name} is not replicating to the standby ({err}):"
+                                     " set up HADR first (runbook 5.1)") from None
+        return st.role_raw
     return s.db
 
 
@@ -232,46 +268,73 @@ def reachable(node: Node) -> bool:
 # --- database -------------------------------------------------------------------------------
 
 
-def db2(node: Node, instance: str, script: str, changes: bool = True) -> Result:
-    """CLP text as the instance owner (one login session, so CLP statements share it)."""
-    return node.sh(script, user=instance, changes=changes, timeout=300)
+def db2_takeover(node: Node, s: Any, by_force: bool) -> Result:
+    """5.1.10's TAKEOVER as the instance owner; the password goes in a 0600 file, not argv.
 
-
-def db2_secret_statement(node: Node, instance: str, statement: str, secret: str) -> Result:
-    """Run a CLP STATEMENT carrying SECRET (USING ...) from a 0600 file, not a command line.
-
-    The plan and the log show the statement with the secret masked.
+    hamn.db2.hadr.takeover feeds it on stdin too, but its plan line shows only ``db2 +p -t``;
+    here the plan shows the statement itself, the password masked.
     """
+    secret = s.password()
+    statement = (f"TAKEOVER HADR ON DATABASE {s.db_name} USER {s.instance} USING {secret}"
+                 + (" BY FORCE" if by_force else ""))
     shown = statement.replace(secret, "********")
     script = ('umask 077; f=/tmp/hamn-clp.$$; cat > "$f"; db2 -tf "$f"; rc=$?; '
               f'rm -f "$f"; exit $rc  # {shown}')
-    return node.sh(script, user=instance, stdin=statement + ";\n", changes=True, timeout=300)
+    return node.sh(script, user=s.instance, stdin=statement + ";\n", changes=True,
+                   timeout=300)
 
 
-def hadr_role(node: Node, s: Any) -> str:
-    """PRIMARY, STANDBY or STANDARD from GET DB CFG; '' when the instance does not answer."""
-    res = db2(node, s.instance, f"db2 get db cfg for {s.db_name}", changes=False)
-    for line in res.stdout.splitlines():
-        if "HADR database role" in line:
-            return line.split("=")[-1].strip().upper()
-    return ""
+def hadr_role(fo: Failover) -> str:
+    """PRIMARY, STANDBY or STANDARD (db2pd, hamn.db2.hadr); '' when the instance is down."""
+    from hamn.db2 import hadr
+    try:
+        report = hadr.hadr_status(fo.active_member, fo.settings)
+    except VerificationFailed:
+        return ""
+    return report.role.value.upper() if report.role is not None else "STANDARD"
 
 
 def db2_running(node: Node, s: Any) -> bool:
-    res = db2(node, s.instance, f"db2gcf -s -p 0 -i {shlex.quote(s.instance)}", changes=False)
+    res = node.run("db2gcf", "-s", "-p", "0", "-i", s.instance, user=s.instance)
     return res.succeeded and "Available" in res.stdout
 
 
 def db2_nodes_host(node: Node, s: Any) -> str:
-    res = db2(node, s.instance, "cat $HOME/sqllib/db2nodes.cfg", changes=False)
+    res = node.sh("cat $HOME/sqllib/db2nodes.cfg", user=s.instance)
     parts = res.stdout.split()
     return parts[1].split(".")[0] if len(parts) > 1 else ""
 
 
 def db2_connects(node: Node, s: Any) -> bool:
-    res = db2(node, s.instance, f"db2 connect to {s.db_name} && db2 connect reset",
-              changes=False)
-    return res.succeeded
+    from hamn.db2 import clp
+    out = clp.session(node, s.instance, [f"CONNECT TO {s.db_name}", "CONNECT RESET"])
+    return bool(out) and not out[0].failed
+
+
+def db2_stop(fo: Failover) -> str:
+    """Runbook 8: STOP HADR, connect reset, force applications all, terminate, db2stop.
+
+    A database HADR activated stays active after STOP HADR, and db2stop then refuses
+    (SQL1025N); so DEACTIVATE DATABASE runs before db2stop.
+    """
+    from hamn.db2 import clp, hadr
+    s = fo.settings
+    node = fo.active
+    if fo.plan:
+        try:
+            hadr.stop_hadr(fo.active_member, s)
+        except VerificationFailed:  # the instance is down now: plan the statement alone
+            clp.command(node, s.instance, f"STOP HADR ON DATABASE {s.db_name}", changes=True)
+    elif hadr_role(fo) in ("PRIMARY", "STANDBY"):
+        hadr.stop_hadr(fo.active_member, s)
+    for r in clp.session(node, s.instance, ["CONNECT RESET", "FORCE APPLICATIONS ALL",
+                                            "TERMINATE", f"DEACTIVATE DATABASE {s.db_name}"],
+                         changes=True):
+        clp.check(r, allow=("SQL1032N", "SQL1024N", "SQL1496W"))
+    res = node.run("db2stop", user=s.instance, changes=True)
+    if not res.succeeded and "SQL1032N" not in res.stdout:
+        raise CommandFailed(res, "db2stop on the standby (runbook 8)")
+    return "STOP HADR; connect reset; force applications all; terminate; db2stop"
 
 
 def pg_sql(node: Node, sql: str) -> Result:
@@ -301,8 +364,11 @@ def run(cluster: Cluster, plan: bool = False, force: bool | None = None,
         wait: float = 120.0) -> Failover:
     """Fail CLUSTER over to its standby (runbook section 8). The records are on the result.
 
-    FORCE: DB2 TAKEOVER BY FORCE; None decides by whether the primary answers.
+    FORCE: DB2 TAKEOVER BY FORCE; None decides by whether the primary answers. PLAN: list
+    every command, change nothing (the same code, on a plan-mode view of the cluster).
     """
+    if plan:
+        cluster = plan_view(cluster)
     fo = Failover(cluster, plan=plan, wait=wait)
     s = cluster.settings
     kind = s.db
@@ -310,13 +376,15 @@ def run(cluster: Cluster, plan: bool = False, force: bool | None = None,
         fo.target  # noqa: B018 - learn the primary's identity while it may still answer
         if not fo.journal.done("identity"):
             fo.standby_print  # noqa: B018
+            fo.journal.data.setdefault("declared_failed", time.time())
+            fo.journal.save()
 
     # 1. database failover
     def db_done() -> bool:
         if fo.journal.done("identity") or fo.journal.done("stop-standby-db"):
             return True
         if kind == "db2":
-            role = hadr_role(fo.active, s)
+            role = hadr_role(fo)
             if role == "STANDARD":
                 raise PreconditionFailed(
                     f"{s.db_name} on the standby is no HADR standby (role STANDARD): set "
@@ -329,12 +397,13 @@ def run(cluster: Cluster, plan: bool = False, force: bool | None = None,
     def db_failover() -> str:
         node = fo.active
         if kind == "db2":
-            by_force = force if force is not None else not reachable(fo.primary.node)
-            stmt = (f"TAKEOVER HADR ON DATABASE {s.db_name} USER {s.instance} "
-                    f"USING {s.password()}" + (" BY FORCE" if by_force else ""))
-            res = db2_secret_statement(node, s.instance, stmt, s.password())
+            by_force = force if force is not None else not fo.primary_up
+            res = db2_takeover(node, s, by_force)
             if not res.succeeded:
                 raise CommandFailed(res, "DB2 takeover (runbook 5.1.10)")
+            if not plan:
+                wait_for(lambda: hadr_role(fo) == "PRIMARY", fo.wait,
+                         "the standby's database to be the HADR primary", interval=0.2)
             return "TAKEOVER BY FORCE" if by_force else "TAKEOVER"
         if kind == "postgres" and s.pg_method == "streaming":
             node.check("psql", "-Atc", "select pg_promote()", user="postgres", changes=True,
@@ -352,7 +421,7 @@ def run(cluster: Cluster, plan: bool = False, force: bool | None = None,
             and not fo.journal.done("identity"):
         fo.journal.data["standby_address"] = identity.interface_address(fo.standby.node,
                                                                         s.interface)
-        if reachable(fo.primary.node):
+        if fo.primary_up:
             fo.journal.data["primary_dhcp"] = services.status(fo.primary.node, "dhcp").active
         fo.journal.save()
 
@@ -360,12 +429,11 @@ def run(cluster: Cluster, plan: bool = False, force: bool | None = None,
     def primary_down() -> bool:
         if fo.journal.done("identity"):
             return True
-        return not identity.answers(fo.active, fo.target.address)
+        if fo._primary_up is False:
+            return not identity.answers(fo.active, fo.target.address)
+        return not fo.primary_up and not identity.answers(fo.active, fo.target.address)
 
-    def shut_down_primary() -> str:
-        return power_off(fo)
-
-    fo.step("old-primary-down", "8.2", primary_down, shut_down_primary)
+    fo.step("old-primary-down", "8.2", primary_down, lambda: power_off(fo))
 
     # 3. stop the database on the standby
     def db_stopped() -> bool:
@@ -379,15 +447,10 @@ def run(cluster: Cluster, plan: bool = False, force: bool | None = None,
         return True
 
     def stop_db() -> str:
-        node = fo.active
         if kind == "db2":
-            script = "; ".join([f"db2 STOP HADR ON DATABASE {s.db_name}", "db2 connect reset",
-                                "db2 force applications all", "db2 terminate", "db2stop",
-                                "true"])
-            db2(node, s.instance, script)
-            return "STOP HADR; connect reset; force applications all; terminate; db2stop"
+            return db2_stop(fo)
         if kind in ("postgres", "mysql"):
-            services.stop(node, "postgresql" if kind == "postgres" else "mysql")
+            services.stop(fo.active, "postgresql" if kind == "postgres" else "mysql")
             return f"{kind} stopped"
         return "nothing to stop (sqlite)"
 
@@ -397,8 +460,7 @@ def run(cluster: Cluster, plan: bool = False, force: bool | None = None,
     def identity_done() -> bool:
         if not fo.swapped():
             return False
-        node = fo.active
-        return identity.current(node, s.interface) == fo.target
+        return identity.current(fo.active, s.interface) == fo.target
 
     def take_identity() -> str:
         node = fo.standby.node
@@ -406,8 +468,22 @@ def run(cluster: Cluster, plan: bool = False, force: bool | None = None,
         if plan:
             return "planned"
         node.close()
-        wait_for(lambda: fo.swapped(), fo.wait,
-                 f"the standby answering as {fo.target.hostname}")
+        time.sleep(1.5)  # the change starts a second after the command returns
+        began = time.monotonic()
+
+        def taken() -> bool:
+            if fo.swapped():
+                return True
+            # Not yet: after a few seconds, see whether the change failed (the standby
+            # still answers by its own name then, with the change's output in its log).
+            failed = identity.swap_failed(node) if time.monotonic() - began > 5 else ""
+            if failed:
+                raise CommandFailed(Result(node.name, identity.swap_command(node, fo.target, s),
+                                           1, "", failed, 0.0), "taking the primary's identity")
+            return False
+
+        wait_for(taken, fo.wait, f"the standby answering as {fo.target.hostname}",
+                 interval=0.3)
         fo._active = None
         return f"{fo.target.hostname} {fo.target.address}"
 
@@ -417,7 +493,7 @@ def run(cluster: Cluster, plan: bool = False, force: bool | None = None,
     def db_config_done() -> bool:
         node = fo.active
         if kind == "db2":
-            return (db2_nodes_host(node, s) == fo.target.hostname and db2_connects(node, s))
+            return db2_nodes_host(node, s) == fo.target.hostname and db2_connects(node, s)
         if kind in ("postgres", "mysql"):
             svc = "postgresql" if kind == "postgres" else "mysql"
             return fo.journal.done("database-config") and services.status(node, svc).active
@@ -426,10 +502,11 @@ def run(cluster: Cluster, plan: bool = False, force: bool | None = None,
     def db_config() -> str:
         node = fo.active
         if kind == "db2":
-            db2(node, s.instance, f"db2gcf -u -p 0 -i {shlex.quote(s.instance)}")
+            node.check("db2gcf", "-u", "-p", "0", "-i", s.instance, user=s.instance,
+                       changes=True, why="db2gcf -u: db2nodes.cfg and start (runbook 8)")
             if not plan and not db2_connects(node, s):
-                db2(node, s.instance, f"db2 ROLLFORWARD DATABASE {s.db_name} TO END OF LOGS "
-                    "AND COMPLETE")
+                from hamn.db2 import hadr
+                hadr.rollforward_complete(fo.active_member, s)
             return "db2nodes.cfg updated, instance started"
         old = fo.journal.data.get("standby_address") or fo.standby.address
         if kind == "postgres":
@@ -449,14 +526,16 @@ def run(cluster: Cluster, plan: bool = False, force: bool | None = None,
 
     fo.step("start-xcatd", "8.6", xcatd_done, lambda: str(services.start(fo.active, "xcatd")))
 
-    def netsvc_done() -> bool:
-        return False  # regeneration is idempotent: the journal alone skips it
-
     def regenerate() -> str:
         served = bool(fo.journal.data.get("primary_dhcp", True))
         return ", ".join(netsvc.regenerate(fo.active, dhcp=served))
 
-    fo.step("network-services", "8.6", netsvc_done, regenerate)
+    def regenerated() -> bool:
+        served = bool(fo.journal.data.get("primary_dhcp", True))
+        return services.status(fo.active, "dns").active and \
+            (not served or services.status(fo.active, "dhcp").active)
+
+    fo.step("network-services", "8.6", lambda: False, regenerate, regenerated)
 
     # 7. OS deployment
     computes = [m.name for m in cluster.compute_nodes]
@@ -468,14 +547,15 @@ def run(cluster: Cluster, plan: bool = False, force: bool | None = None,
             got = nim.recreate(node)
             notes.append("HANIM keeps NIM" if got.hanim else
                          f"NIM defined {len(got.defined)}, present {len(got.present)}")
-        if computes and nim.osimages(node):
+        images = nim.osimages(node)
+        if computes and images:
             node.check("nodeset", ",".join(computes), "osimage", changes=True, why="nodeset")
             notes.append("nodeset " + ",".join(computes))
         else:
             notes.append("no osimage or compute node: nodeset not needed")
         return "; ".join(notes)
 
-    fo.step("os-deployment", "8.7", lambda: False, deploy)
+    fo.step("os-deployment", "8.7", lambda: False, deploy, lambda: True)
 
     # 8. management operations
     def manage() -> str:
@@ -485,7 +565,7 @@ def run(cluster: Cluster, plan: bool = False, force: bool | None = None,
                         why="rpower reset (runbook 8: management operations)")
         return "rpower reset " + ",".join(computes)
 
-    fo.step("management-operations", "8.8", lambda: False, manage)
+    fo.step("management-operations", "8.8", lambda: False, manage, lambda: True)
     if not plan:
         fo.journal.data["completed"] = time.time()
         fo.journal.save()
@@ -497,19 +577,14 @@ def power_off(fo: Failover) -> str:
     p = fo.primary
     if fo.plan:
         halt = "shutdown -F" if services.platform(p.node) == "aix" else "shutdown -h now"
-        note = "  # simulated cluster: its power button" if fo.cluster.simulated else ""
-        p.node.sh(halt + note, changes=True)
+        p.node.sh(halt, changes=True)
         return "planned"
-    if reachable(p.node):
+    if fo.primary_up:
+        halt = "shutdown -F" if services.platform(p.node) == "aix" else "shutdown -h now"
+        p.node.sh(f"nohup {halt} > /dev/null 2>&1 < /dev/null &", changes=True)
         services.forget(p.node)
-        if fo.cluster.simulated:
-            _sim_power_off(fo.cluster, p)
-            how = "simulated power off"
-        else:
-            halt = "shutdown -F" if services.platform(p.node) == "aix" else "shutdown -h now"
-            p.node.sh(f"nohup {halt} > /dev/null 2>&1 < /dev/null &", changes=True)
-            how = halt
         p.node.close()
+        how = halt
     elif identity.answers(fo.active, fo.target.address):
         raise PreconditionFailed(
             f"{fo.target.address} answers but the primary {p.name} cannot be reached to shut "
@@ -518,18 +593,8 @@ def power_off(fo: Failover) -> str:
         return "already down"
     wait_for(lambda: not identity.answers(fo.active, fo.target.address), fo.wait,
              f"{fo.target.address} to stop answering")
+    fo._primary_up = False
     return how
-
-
-def _sim_power_off(cluster: Cluster, member: Member) -> None:
-    from simulators.cluster import running_clusters
-    for sim in running_clusters():
-        if sim.name == cluster.name:
-            RUN_LOG.record(Result(member.name, "(simulated power button) docker stop "
-                                  f"{sim.node(member.name).container_name}", 0, "", "", 0.0))
-            sim.stop(member.name)
-            return
-    raise PreconditionFailed(f"simulated cluster {cluster.name} is not running")
 
 
 def wait_for(condition: Callable[[], bool], timeout: float, what: str,

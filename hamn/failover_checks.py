@@ -81,14 +81,53 @@ def service_node_lsdef(fo: Failover) -> int:
     raise VerificationFailed("a service node", "named in the inventory", "none")
 
 
-def compute_lease_from_new_mn(fo: Failover) -> str:
+LEASES = "/var/lib/dhcp/dhclient*.leases"
+
+
+def lease_servers(node: Node) -> list[str]:
+    """The DHCP servers of NODE's leases, oldest first (dhclient's lease files)."""
+    res = node.sh(f"cat {LEASES} 2>/dev/null | grep dhcp-server-identifier")
+    return [line.strip().rstrip(";").split()[-1] for line in res.stdout.splitlines()
+            if line.strip()]
+
+
+def compute_lease_from_new_mn(fo: Failover, timeout: float = 60.0) -> str:
+    """Reset the compute node through the new MN (rpower), then wait for the new lease it
+    asks for at boot: it must come from the primary's address, which only the new MN holds
+    (the old primary is down, checked by :func:`old_primary_down`)."""
+    from hamn.failover import wait_for
+    if not fo.cluster.compute_nodes:
+        raise VerificationFailed("a compute node", "named in the inventory", "none")
+    cn = fo.cluster.compute_nodes[0]
+    before = len(lease_servers(cn.node))
+    fo.active.check("rpower", cn.name, "reset", changes=True,
+                    why="rpower reset through the new MN")
+    got: list[str] = []
+
+    def new_lease() -> bool:
+        got[:] = lease_servers(cn.node)
+        return len(got) > before
+
+    wait_for(new_lease, timeout, f"a new DHCP lease on {cn.name}", interval=0.5)
+    if got[-1] != fo.target.address:
+        raise VerificationFailed("DHCP server of the compute node's new lease",
+                                 fo.target.address, got[-1], cn.name)
+    return got[-1]
+
+
+def compute_resolves_through_new_mn(fo: Failover) -> str:
+    """The compute node resolves the new MN's hostname through the MN's name server."""
     for cn in fo.cluster.compute_nodes:
-        script = ("f=$(ls -t /var/lib/dhcp/dhclient*.leases 2>/dev/null | head -1); "
-                  "[ -n \"$f\" ] && grep dhcp-server-identifier \"$f\" | tail -1")
-        got = cn.node.sh(script).stdout.strip().rstrip(";").split()
-        server = got[-1] if got else ""
-        if server != fo.target.address:
-            raise VerificationFailed("DHCP server of the compute node's lease",
-                                     fo.target.address, server or "no lease", cn.name)
-        return server
+        name = fo.target.hostname
+        res = cn.node.run("nslookup", name, fo.target.address)
+        answer = ""
+        lines = res.stdout.splitlines()
+        for i, line in enumerate(lines):
+            if line.strip().startswith("Name:") and i + 1 < len(lines):
+                answer = lines[i + 1].split()[-1]
+        if answer != fo.target.address:
+            raise VerificationFailed(f"{name} resolved by {fo.target.address}",
+                                     fo.target.address, answer or res.stdout.strip()[-120:],
+                                     cn.name)
+        return answer
     raise VerificationFailed("a compute node", "named in the inventory", "none")

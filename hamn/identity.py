@@ -17,7 +17,7 @@ from dataclasses import dataclass
 
 from hamn import services
 from hamn.aix import parse as aixparse
-from hamn.errors import PreconditionFailed
+from hamn.errors import HamnError, PreconditionFailed
 from hamn.inventory import Settings
 from hamn.runner import Node
 
@@ -55,12 +55,15 @@ def interface_address(node: Node, interface: str) -> str:
 def answers(node: Node, address: str) -> bool:
     """True when something answers on ADDRESS, seen from NODE (ping; ARP where there is one).
 
-    ARP also catches a host that drops ICMP but still holds the address on the segment.
+    ARP also catches a host that drops ICMP but still holds the address on the segment. Both
+    probes run at once and a ping reply ends the wait: a live address answers in
+    milliseconds, a silent one costs two seconds.
     """
     q = shlex.quote(address)
-    script = (f"ping -c 2 -w 2 {q} >/dev/null 2>&1 && exit 0; "
-              f"if command -v arping >/dev/null 2>&1; then arping -c 2 -w 2 {q} "
-              f">/dev/null 2>&1 && exit 0; fi; exit 1")
+    script = (f"a=; if command -v arping >/dev/null 2>&1; then arping -c 1 -w 2 {q} "
+              f">/dev/null 2>&1 & a=$!; fi; if ping -c 1 -w 2 {q} >/dev/null 2>&1; then "
+              "[ -n \"$a\" ] && kill $a 2>/dev/null; exit 0; fi; "
+              "[ -n \"$a\" ] && wait $a && exit 0; exit 1")
     return node.sh(script, timeout=30).succeeded
 
 
@@ -79,7 +82,7 @@ def ensure_free(node: Node, address: str) -> None:
 def swap_command(node: Node, target: Identity, settings: Settings) -> str:
     """The command that gives NODE TARGET's identity on the cluster-facing interface."""
     if services.platform(node) == "aix":
-        argv = ["/usr/sbin/mktcpip", "-h", target.hostname, "-a", target.address,
+        argv = ["mktcpip", "-h", target.hostname, "-a", target.address,
                 "-m", settings.netmask, "-i", settings.interface]
         if settings.gateway:
             argv += ["-g", settings.gateway]
@@ -98,6 +101,20 @@ def swap_command(node: Node, target: Identity, settings: Settings) -> str:
     return cmd
 
 
+LOG = "/tmp/hamn-identity.log"
+FAILED = "hamn-identity-change-failed"
+
+
+def swap_failed(node: Node) -> str:
+    """The detached change's output when it failed on NODE (reached by its old name), else ''.
+    """
+    try:
+        text = node.read_file(LOG) or ""
+    except HamnError:
+        return ""
+    return text.strip() if FAILED in text else ""
+
+
 def swap(node: Node, target: Identity, settings: Settings) -> None:
     """Start the identity change on NODE, detached (it cuts this very SSH session).
 
@@ -105,7 +122,7 @@ def swap(node: Node, target: Identity, settings: Settings) -> None:
     """
     ensure_free(node, target.address)
     cmd = swap_command(node, target, settings)
-    detached = (f"nohup sh -c {shlex.quote('sleep 1; ' + cmd)} "
-                "> /tmp/hamn-identity.log 2>&1 < /dev/null &")
+    body = f"sleep 1; ( {cmd} ) || echo {FAILED}"
+    detached = (f"nohup sh -c {shlex.quote(body)} > {LOG} 2>&1 < /dev/null &")
     node.check_sh(detached, why="taking the primary's identity", changes=True)
     services.forget(node)

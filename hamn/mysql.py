@@ -62,7 +62,21 @@ def client(node: Node) -> str:
     if not path:
         if node.plan:
             return "mariadb"
-        raise PreconditionFailed(f"no mariadb or mysql client on {node.name}")
+        raise PreconditionFailed(f"no mariadb or mysql client on {node.name}: install the "
+                                 "MariaDB client tools")
+    return path
+
+
+def dump_tool(node: Node) -> str:
+    """``mariadb-dump`` where it exists (MariaDB 10.5+), else ``mysqldump`` (older MariaDB
+    ships it under that name, with --gtid)."""
+    res = node.sh("command -v mariadb-dump || command -v mysqldump")
+    path = res.stdout.strip().splitlines()[0] if res.stdout.strip() else ""
+    if not path:
+        if node.plan:
+            return "mariadb-dump"
+        raise PreconditionFailed(f"no mariadb-dump or mysqldump on {node.name}: install the "
+                                 "MariaDB client tools")
     return path
 
 
@@ -182,14 +196,19 @@ def _cnf_path(node: Node) -> str:
 
 
 def _configure(m: Member, server_id: int, replica: bool) -> bool:
-    """Write hamn's settings; restart MariaDB when they changed. True if restarted."""
+    """Write hamn's settings; restart MariaDB when they changed (and xcatd, when it ran,
+    so that it reconnects). True if restarted."""
     path = _cnf_path(m.node)
     text = replication_cnf(server_id, replica)
     if m.node.read_file(path) == text:
         return False
     m.node.write_file(path, text, mode="644")
+    xcatd = not m.node.plan and services.status(m.node, "xcatd").active
     services.stop(m.node, "mysql")
     services.start(m.node, "mysql")
+    if xcatd:  # its connection died with the server: xcatd reconnects when restarted
+        services.stop(m.node, "xcatd")
+        services.start(m.node, "xcatd")
     return True
 
 
@@ -227,7 +246,7 @@ def setup_replication(cluster: Cluster, timeout: float = 60.0) -> ReplicaStatus:
         why="creating the replication user")
     dump = shlex.quote(DUMP)
     peer = prereqs.hostname(s.node) if not s.node.plan else s.name
-    p.node.check_sh(f"umask 077; mariadb-dump -u root --single-transaction --gtid "
+    p.node.check_sh(f"umask 077; {dump_tool(p.node)} -u root --single-transaction --gtid "
                     f"--master-data=2 --routines --databases {shlex.quote(cfg.database)} "
                     f"> {dump} && scp -q -o BatchMode=yes {dump} {shlex.quote(peer)}:{dump}",
                     changes=True, timeout=3600, why="copying xcatdb to the standby")
@@ -282,7 +301,7 @@ def read_only(m: Member) -> bool:
     return value(m.node, "SELECT @@global.read_only") == "1"
 
 
-# --- tables and the 5.1.9 round trip ------------------------------------------------------
+# --- tables; the 5.1.9 round trip looked up in SQL ------------------------------------
 
 
 def table_counts(m: Member, database: str) -> dict[str, int]:
@@ -307,18 +326,7 @@ def check_same_contents(cluster: Cluster) -> dict[str, int]:
     return got
 
 
-def add_testnode(cluster: Cluster, m: Member, node: str = TESTNODE) -> None:
-    sql(m.node, f"INSERT INTO nodelist (node, `groups`) SELECT {literal(node)}, 'hamn' "
-                f"FROM DUAL WHERE NOT EXISTS (SELECT 1 FROM nodelist WHERE node = "
-                f"{literal(node)})", config(cluster).database, changes=True,
-        why="adding the test node")
-
-
-def delete_testnode(cluster: Cluster, m: Member, node: str = TESTNODE) -> None:
-    sql(m.node, f"DELETE FROM nodelist WHERE node = {literal(node)}",
-        config(cluster).database, changes=True, why="deleting the test node")
-
-
 def has_testnode(cluster: Cluster, m: Member, node: str = TESTNODE) -> bool:
+    """NODE is in xCAT's nodelist in M's database (a read-only replica answers too)."""
     return value(m.node, f"SELECT COUNT(*) FROM nodelist WHERE node = {literal(node)}",
                  config(cluster).database) == "1"

@@ -2,8 +2,9 @@
 
 The runbook: "1. DNS: run makedns 2. DHCP (Linux only): run makedhcp 3. conserver:
 makeconservercf". ``makedhcp -n`` writes a new configuration and ``makedhcp -a`` adds every
-node; on AIX the DHCP server (dhcpsd) keeps the configuration section 6.3 synchronised, and
-is started only if the old primary ran it, so DHCP runs on exactly one MN.
+node. On AIX the runbook leaves DHCP to NIM (nimnodeset); where the old primary served DHCP
+(its nodes boot from it), section 6.3's advice holds: the configuration is regenerated with
+makedhcp rather than copied, and the server started, so DHCP runs on exactly one MN.
 """
 
 from __future__ import annotations
@@ -34,7 +35,7 @@ def regenerate(node: Node, dhcp: bool) -> list[str]:
     """Run the runbook's three regenerations on NODE; DHCP on Linux, or when DHCP was served."""
     done = ["makedns"]
     makedns(node)
-    if services.platform(node) == "linux":
+    if dhcp or services.platform(node) == "linux":
         makedhcp(node)
         done.append("makedhcp")
     if dhcp:

@@ -45,18 +45,24 @@ def osimages(node: Node) -> tuple[xparse.XcatObject, ...]:
     return xparse.parse_lsdef(res.stdout) if res.succeeded else ()
 
 
-def recreate(node: Node, source_dir: str = "/install/nim/lpp_source") -> NimPlan:
-    """Define on NODE every NIM resource the osimages name and NIM lacks."""
+def recreate(node: Node, source_dir: str = "") -> NimPlan:
+    """Define on NODE every NIM resource the AIX osimages (imagetype NIM) name and NIM
+    lacks. SOURCE_DIR: the AIX installation images for nim_master_setup (default the first
+    osimage's lpp_source directory). No AIX osimage: nothing to do."""
     plan = NimPlan()
     if hanim_configured(node):
         plan.hanim = True
         return plan
+    images = [i for i in osimages(node) if (i.get("imagetype") or "NIM").upper() == "NIM"]
+    if not images:
+        return plan  # no AIX osimage: NIM has nothing to serve
     have = existing(node)
     if "master" not in have:
         plan.master_initialised = False
-        node.check("nim_master_setup", "-a", "mk_resource=no", "-a", f"device={source_dir}",
+        device = source_dir or f"/install/nim/lpp_source/{images[0].name}"
+        node.check("nim_master_setup", "-a", "mk_resource=no", "-a", f"device={device}",
                    changes=True, why="initialising the NIM master")
-    for image in osimages(node):
+    for image in images:
         name = image.name
         wanted: list[tuple[str, str, list[str]]] = []
         lpp = image.get("lpp_source") or f"{name}_lpp_source"

@@ -8,6 +8,8 @@ there (each procedure is idempotent), so every feature runs alone and in any ord
 
 from __future__ import annotations
 
+from collections.abc import Callable
+
 from hamn import session
 from hamn.errors import HamnError, PreconditionFailed
 from hamn.inventory import Cluster
@@ -27,16 +29,26 @@ def _set_up(cluster: Cluster) -> None:
         hadr.setup_hadr(cluster)
     elif db == "postgres" and cluster.settings.pg_method == "streaming":
         from hamn import pgsql
-        pgsql.setup_streaming(cluster)
+        if not _healthy(lambda: pgsql.streaming_status(cluster)):  # a base backup is costly
+            pgsql.setup_streaming(cluster)
     elif db == "postgres":
         from hamn import pgsql
         pgsql.install_chain(cluster)
     elif db == "mysql":
         from hamn import mysql
-        mysql.setup_replication(cluster)
+        if not _healthy(lambda: mysql.check_replica(cluster)):  # so is a fresh copy
+            mysql.setup_replication(cluster)
     else:
         from hamn import sqlite
         sqlite.install_sync(cluster)
+
+
+def _healthy(check: Callable[[], object]) -> bool:
+    try:
+        check()
+    except HamnError:
+        return False
+    return True
 
 
 def _check(cluster: Cluster) -> None:

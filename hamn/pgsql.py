@@ -127,6 +127,27 @@ def require_owner_role(cluster: Cluster, cfg: PgConfig) -> str:
     return who
 
 
+def create_database_pair(cluster: Cluster, database: str, primary_owner: str) -> str:
+    """DATABASE on both MNs, owned on the primary by the role PRIMARY_OWNER (created there,
+    NOLOGIN) and by postgres on the standby, where that role does not exist: a standby on
+    which the role owning xCAT's database was never created (idempotent). Returns the owner."""
+    for what, name in (("database name", database), ("role", primary_owner)):
+        if not _NAME.match(name):
+            raise UsageError(f"invalid PostgreSQL {what} {name!r}: letters, digits and _")
+    p, s = cluster.primary.node, cluster.standby.node
+    psql(p, f"SELECT 'CREATE ROLE {primary_owner} NOLOGIN' WHERE NOT EXISTS (SELECT 1 FROM "
+            f"pg_roles WHERE rolname = {literal(primary_owner)})\n\\gexec\n", changes=True,
+         why=f"creating role {primary_owner}")
+    if not s.plan and role_exists(s, primary_owner):
+        raise UsageError(f"role {primary_owner!r} exists on the standby "
+                         f"{cluster.standby.name}: name a role it lacks")
+    for node, who in ((p, primary_owner), (s, "postgres")):
+        psql(node, f"SELECT 'CREATE DATABASE \"{database}\" OWNER {who}' WHERE NOT EXISTS "
+                   f"(SELECT 1 FROM pg_database WHERE datname = {literal(database)})\n"
+                   "\\gexec\n", changes=True, why=f"creating database {database}")
+    return primary_owner
+
+
 def in_recovery(node: Node) -> bool:
     return value(node, "SELECT pg_is_in_recovery()") == "t"
 
@@ -437,25 +458,14 @@ def check_restore(cluster: Cluster, cfg: PgConfig | None = None) -> dict[str, in
     return got
 
 
-# --- the 5.1.9 round trip at database level -----------------------------------------------
+# --- the 5.1.9 round trip, looked up at database level --------------------------------------
 
 
 TESTNODE = "testnode"
 
 
-def add_testnode(cluster: Cluster, m: Member, node: str = TESTNODE) -> None:
-    """Add NODE to xCAT's nodelist on M (what ``mkdef`` does at database level)."""
-    psql(m.node, f"INSERT INTO nodelist (node, groups) SELECT {literal(node)}, 'hamn' "
-                 f"WHERE NOT EXISTS (SELECT 1 FROM nodelist WHERE node = {literal(node)})",
-         config(cluster).database, changes=True, why="adding the test node")
-
-
-def delete_testnode(cluster: Cluster, m: Member, node: str = TESTNODE) -> None:
-    psql(m.node, f"DELETE FROM nodelist WHERE node = {literal(node)}",
-         config(cluster).database, changes=True, why="deleting the test node")
-
-
 def has_testnode(cluster: Cluster, m: Member, node: str = TESTNODE) -> bool:
+    """NODE is in xCAT's nodelist in M's database (a hot standby answers read-only)."""
     return value(m.node, f"SELECT count(*) FROM nodelist WHERE node = {literal(node)}",
                  config(cluster).database) == "1"
 
@@ -654,6 +664,7 @@ def replay_delay(m: Member) -> float:
 
 def wait_replayed(cluster: Cluster, timeout: float = 60.0) -> None:
     """Wait until the standby has replayed everything the primary has written."""
+    check_in_recovery(cluster.standby)  # a server out of recovery replays nothing
     lsn = value(cluster.primary.node, "SELECT pg_current_wal_lsn()")
     s = cluster.standby.node
     wait_for(lambda: value(s, f"SELECT pg_last_wal_replay_lsn() >= {literal(lsn)}::pg_lsn")

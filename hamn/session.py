@@ -45,6 +45,12 @@ def cluster_for(config: Any) -> Cluster:
     """The session's cluster for a pytest config, built once."""
     cached: Cluster | None = getattr(config, "_hamn_cluster", None)
     if cached is None:
+        if not config.getoption("--inventory") and not config.getoption("--plan"):
+            # A simulated cluster a failover left behind (issue 8): fresh nodes, no clash.
+            from hamn import failover_prep
+            hosts = config.getoption("--hosts")
+            failover_prep.restore_failed_over_sims(
+                hosts.split(",") if hosts else None, config.getoption("--preset"))
         cached = build(Target(
             hosts=config.getoption("--hosts"), inventory=config.getoption("--inventory"),
             ssh_config=config.getoption("--ssh-config"), preset=config.getoption("--preset"),

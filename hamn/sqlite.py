@@ -49,13 +49,35 @@ def files(node: Node, directory: str) -> list[str]:
     return sorted(n for n in res.stdout.split() if n.endswith(".sqlite"))
 
 
+# Where each tool comes from, per platform (AIX MNs often lack both: the AIX Toolbox has them).
+_SOURCES = {"aix": "install it from the AIX Toolbox for Open Source Software "
+                   "(dnf install {package})",
+            "linux": "install the {package} package"}
+_PACKAGES = {("aix", "sqlite3"): "sqlite"}
+
+
+def missing_tool(tool: str, m: Member, platform: str) -> str:
+    """The message for TOOL missing on M (pure)."""
+    package = _PACKAGES.get((platform, tool), tool)
+    how = _SOURCES.get(platform, _SOURCES["linux"]).format(package=package)
+    return f"{tool} is not installed on the {m.role} {m.name}: {how}"
+
+
+def require_tools(m: Member, *tools: str) -> None:
+    """Each of TOOLS is on M's PATH, or a PreconditionFailed saying where to get it."""
+    if m.node.plan:
+        return
+    for tool in tools:
+        if not m.node.sh(f"command -v {shlex.quote(tool)}").succeeded:
+            raise PreconditionFailed(missing_tool(tool, m, services.platform(m.node)))
+
+
 def _validate(cluster: Cluster, cfg: SqliteConfig) -> str:
     p = cluster.primary
     if p.node.plan:
         return cluster.standby.name
-    for tool in ("sqlite3", "rsync"):
-        if not p.node.sh(f"command -v {tool}").succeeded:
-            raise PreconditionFailed(f"{tool} is missing on the primary {p.name}")
+    require_tools(p, "sqlite3", "rsync")
+    require_tools(cluster.standby, "sqlite3", "rsync")
     if cfg.directory == XCAT_DIR and p.node.run("test", "-f", f"{XCAT_DIR}/cfgloc").succeeded:
         raise UsageError(f"the primary {p.name} has {XCAT_DIR}/cfgloc: xCAT uses another "
                          "database there, not SQLite")
@@ -104,6 +126,8 @@ def check_copy(cluster: Cluster, cfg: SqliteConfig | None = None) -> list[str]:
     the same content (``.dump`` checksums). Returns the files checked."""
     cfg = cfg or SqliteConfig()
     p, s = cluster.primary, cluster.standby
+    require_tools(p, "sqlite3")
+    require_tools(s, "sqlite3")
     staged = files(p.node, cfg.stage)
     if not staged:
         raise VerificationFailed(f"SQLite snapshots in {cfg.stage}", "some", "none", p.name)
@@ -147,6 +171,7 @@ def delete_testnode(cluster: Cluster, m: Member, node: str = TESTNODE,
 
 def has_testnode(cluster: Cluster, m: Member, node: str = TESTNODE,
                  cfg: SqliteConfig | None = None) -> bool:
+    require_tools(m, "sqlite3")
     q = node.replace("'", "''")
     res = m.node.check("sqlite3", _nodelist(cfg or SqliteConfig()),
                        f"SELECT count(*) FROM nodelist WHERE node = '{q}';")

@@ -1,10 +1,13 @@
-"""Section 5.1 steps: one call into hamn.db2 each; hamn raises naming what differs."""
+"""Section 5.1 steps: one call into hamn.db2 each; hamn raises naming what differs.
+
+5.1.9's xcatd and testnode phrases are shared by every database method: steps/xcat.py.
+"""
 
 from __future__ import annotations
 
 from pytest_bdd import given, parsers, then, when
 
-from hamn.db2 import hadr, sync_test
+from hamn.db2 import hadr
 from hamn.db2.hadr import SetupReport
 from hamn.inventory import Cluster
 
@@ -102,27 +105,3 @@ def instance(cluster: Cluster, role: str, action: str) -> None:
 @when(parsers.re(r"the " + ROLE + r" rejoins HADR as the standby"))
 def rejoin(cluster: Cluster, role: str) -> None:
     assert not hadr.rejoin_as_standby(cluster.member(role), cluster.settings).failed
-
-
-# ------------------------------------------------------------------ 5.1.9 testnode
-
-@when(parsers.re(r"the " + ROLE + r"'s xcatd is (?P<action>started|stopped)"))
-def xcatd(cluster: Cluster, role: str, action: str) -> None:
-    act = sync_test.start_xcatd if action == "started" else sync_test.stop_xcatd
-    assert act(cluster.member(role)) in (True, False)
-
-
-@when(parsers.re(r"the testnode is (?P<action>added|deleted) on the " + ROLE))
-def testnode_change(cluster: Cluster, role: str, action: str) -> None:
-    act = sync_test.add_testnode if action == "added" else sync_test.remove_node
-    assert act(cluster.member(role)) is None
-
-
-@then(parsers.re(r"the testnode is defined on the " + ROLE + " with its attributes"))
-def testnode_there(cluster: Cluster, role: str) -> None:
-    assert sync_test.check_testnode(cluster.member(role)).name == sync_test.TESTNODE
-
-
-@then(parsers.re(r"the testnode is not defined on the " + ROLE))
-def testnode_gone(cluster: Cluster, role: str) -> None:
-    assert sync_test.find_node(cluster.member(role)) is None

@@ -7,22 +7,24 @@ from typing import Any
 import pytest
 from pytest_bdd import given, then, when
 
-from hamn import failback, failover, failover_checks
+from hamn import failback, failover, failover_checks, failover_prep, services
 from hamn.inventory import Cluster
 from hamn.runner import RUN_LOG
 
 
-@given("the database replicates to the standby")
-def replicating(cluster: Cluster) -> None:
-    assert failover.check_replicating(cluster)
+@given("the pair is at the failover's starting point")
+def starting_point(cluster: Cluster) -> None:
+    assert failover_prep.starting_point(cluster)
 
 
 @given("a testnode is written through xcatd on the primary")
 def testnode(cluster: Cluster) -> None:
-    node = cluster.primary.node
-    node.run("rmdef", "-t", "node", "-o", "testnode", changes=True)
-    node.check("mkdef", "-t", "node", "-o", "testnode", "groups=all", "mgt=ipmi",
-               changes=True)
+    assert failover_prep.write_testnode(cluster).name == failover_prep.TESTNODE
+
+
+@given("xcatd on the primary has failed")
+def primary_xcatd_failed(cluster: Cluster) -> None:
+    assert services.stop(cluster.primary.node, "xcatd")
 
 
 @given("the primary has failed")
@@ -73,6 +75,11 @@ def sn_lsdef(fo: failover.Failover) -> None:
 @then("the compute node gets its DHCP lease from the new management node")
 def cn_lease(fo: failover.Failover) -> None:
     assert failover_checks.compute_lease_from_new_mn(fo) == fo.target.address
+
+
+@then("the compute node resolves names through the new management node")
+def cn_resolves(fo: failover.Failover) -> None:
+    assert failover_checks.compute_resolves_through_new_mn(fo) == fo.target.address
 
 
 @then("every failover step has a recorded timing")

@@ -110,3 +110,12 @@ def test_sqlite_sync_command_uses_the_backup_api_and_rsync() -> None:
     assert ".backup '/var/lib/hamn/sqlite/${f##*/}'" in cmd
     assert cmd.endswith("/var/lib/hamn/sqlite/ aixmn2:/etc/xcat/")
     assert "%" not in cmd
+
+
+def test_missing_sqlite3_names_the_host_and_where_to_get_it() -> None:
+    from hamn.inventory import Member
+    m = Member("primary", "aixmn1", None)  # type: ignore[arg-type]
+    assert sqlite.missing_tool("sqlite3", m, "aix") == (
+        "sqlite3 is not installed on the primary aixmn1: install it from the AIX Toolbox for "
+        "Open Source Software (dnf install sqlite)")
+    assert sqlite.missing_tool("rsync", m, "linux").endswith("install the rsync package")

@@ -1,0 +1,115 @@
+"""Section 8's starting point: the pair as sections 3 to 7 leave it, before the primary fails.
+
+HADR (or the database's replication) in step, the files of section 6 synchronised, xcatd
+running on the primary, nothing failed over yet. On a real cluster hamn checks this and
+says what is missing; on the simulated cluster, which a destructive run leaves failed over,
+hamn re-creates the nodes from the preset first (as ``hamn sim up --fresh``) and brings the
+pair there, so the failover feature runs again and again.
+"""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+from typing import Any
+
+from hamn import operating, services
+from hamn.errors import PreconditionFailed
+from hamn.inventory import Cluster
+from hamn.xcat import parse as xparse
+
+TESTNODE = "testnode"
+
+
+def journal_path(cluster: Cluster) -> Path:
+    root = Path(os.environ.get("HAMN_HOME", Path.home() / ".hamn"))
+    return root / "failover" / f"{cluster.name}.json"
+
+
+def sim_of(cluster: Cluster) -> Any:
+    """The simulated cluster behind CLUSTER (running or not); None on real hosts."""
+    if not cluster.simulated:
+        return None
+    from simulators.cluster import Cluster as SimCluster
+    from simulators.presets import PRESETS
+    for preset in PRESETS.values():
+        if preset.cluster == cluster.name:
+            return SimCluster(preset)
+    return None
+
+
+def recreate_sim(cluster: Cluster) -> None:
+    """Re-create the simulated nodes from the preset (``hamn sim up --fresh``); the open
+    channels are closed, the next command reconnects; the failover journal is dropped."""
+    sim = sim_of(cluster)
+    if sim is None:
+        raise PreconditionFailed(f"{cluster.name} is not a simulated cluster: hamn does not "
+                                 "re-create real MNs; restore the pair by sections 3 to 7")
+    for m in cluster.members():
+        m.node.close()
+        services.forget(m.node)
+    sim.up(fresh=True)
+    journal_path(cluster).unlink(missing_ok=True)
+
+
+def restore_failed_over_sims(names: list[str] | None, preset: str | None) -> list[str]:
+    """Re-create the simulated clusters a failover left behind (their journal is on the
+    controller), among those PRESET or the host NAMES select; pytest sessions call this
+    before reaching the hosts: starting a failed-over sim's stopped primary would put two
+    nodes on one address. Returns the clusters re-created."""
+    from simulators.cluster import Cluster as SimCluster
+    from simulators.presets import DEFAULT_PRESET, PRESETS
+    root = Path(os.environ.get("HAMN_HOME", Path.home() / ".hamn")) / "failover"
+    if not root.is_dir():
+        return []
+    done = []
+    for p in PRESETS.values():
+        if preset is not None and p.name != preset:
+            continue
+        if preset is None and names is None and p.name != DEFAULT_PRESET:
+            continue
+        if names is not None and not {n.strip() for n in names} <= {n.name for n in p.nodes}:
+            continue
+        journal = root / f"{p.cluster}.json"
+        if not journal.exists():
+            continue
+        sim = SimCluster(p)
+        if sim.status() and any(row["state"] != "absent" for row in sim.status()):
+            sim.up(fresh=True)
+            done.append(sim.name)
+        journal.unlink(missing_ok=True)
+    return done
+
+
+def starting_point(cluster: Cluster, sync: bool = True) -> str:
+    """Bring the simulated pair to section 8's starting point, or check a real one is there."""
+    if cluster.simulated:
+        recreate_sim(cluster)
+        operating.ensure(cluster)
+        services.start(cluster.primary.node, "xcatd")  # 5.1.1 stopped it for the backup
+        if sync:
+            from hamn import filesync
+            filesync.sync_now(cluster)
+        return "re-created and set up"
+    if journal_path(cluster).exists():
+        raise PreconditionFailed(
+            f"a failover of {cluster.name} is recorded ({journal_path(cluster)}): finish it "
+            "(re-run the failover) or fail back (features/failback.feature) first")
+    operating.ensure(cluster)
+    if not services.status(cluster.primary.node, "xcatd").active:
+        raise PreconditionFailed(f"xcatd does not run on the primary {cluster.primary.name}:"
+                                 " start it before the failover drill")
+    return "checked"
+
+
+def write_testnode(cluster: Cluster, name: str = TESTNODE) -> xparse.XcatObject:
+    """Define NAME through xcatd on the primary (section 5.1.9's test object), read it back."""
+    node = cluster.primary.node
+    node.run("rmdef", "-t", "node", "-o", name, changes=True)
+    node.check("mkdef", "-t", "node", "-o", name, "groups=all", "mgt=ipmi", changes=True,
+               why=f"writing {name} through xcatd on the primary")
+    res = node.check("lsdef", "-t", "node", "-l", name)
+    objs = xparse.parse_lsdef(res.stdout)
+    if not objs:
+        raise PreconditionFailed(f"{name} written on the primary but lsdef does not show it")
+    return objs[0]
