@@ -270,5 +270,39 @@ def coverage(as_json: bool) -> None:
         sys.exit(1)
 
 
+@main.command()
+@with_target
+@click.option("--plan", is_flag=True, help="print every command, per host, in order; run none "
+              "that changes anything")
+@click.option("--force/--no-force", default=None,
+              help="DB2 TAKEOVER BY FORCE (default: only when the primary does not answer)")
+@click.option("--allow-destructive", default=None, metavar="CLUSTER",
+              help="typed consent: fail this (real) cluster over")
+@friendly
+def failover(hosts: str | None, inventory: str | None, ssh_config: str | None,
+             preset: str | None, plan: bool, force: bool | None,
+             allow_destructive: str | None) -> None:
+    """Fail the cluster over to the standby MN (runbook section 8), or print the plan."""
+    from hamn import failover as failover_mod
+    from hamn import session
+    from hamn.runner import RUN_LOG
+    cluster = session.build(session.Target(hosts=hosts, inventory=inventory,
+                                           ssh_config=ssh_config, preset=preset, plan=plan))
+    try:
+        if not plan:
+            session.require_consent(cluster, allow_destructive)
+        fo = failover_mod.run(cluster, plan=plan, force=force)
+    finally:
+        cluster.close()
+    if plan:
+        click.echo(f"# failover plan for {cluster.name} (runbook section 8); nothing was run")
+        for r in RUN_LOG.planned():
+            click.echo(f"{r.host}: {r.display}")
+        return
+    for rec in fo.records:
+        state = "skipped (already done)" if rec.skipped else f"{rec.duration:.2f}s"
+        click.echo(f"{rec.section:<4} {rec.name:<22} {state:<24} {rec.note}")
+
+
 if __name__ == "__main__":
     main()

@@ -2,80 +2,76 @@
 
 The runbook: set the previous primary up as the new standby (sections 4 to 6 with the roles
 swapped), then fail over from the new primary (the machine that was the standby) to it.
-Here: the cluster seen with swapped roles (Cluster.swapped), the replication and file
-synchronisation set up from the active MN towards the old primary by the modules that own
-sections 5 and 6, then hamn.failover on the swapped cluster.
 
-Before it rejoins, the old primary must not carry the identity the active MN now holds:
-it is brought up isolated and given the former standby's identity first (runbook section 8:
-never two MNs on one identity). On a real cluster that is the admin's console work; hamn
-checks it and refuses otherwise.
+Identities stay with names: after section 8 the primary's name and address belong to the
+machine that was the standby. The previous primary comes back carrying the former
+standby's name and address (never the active MN's: section 8, never two MNs on one
+identity), so the cluster description is unchanged: its "primary" is the active MN, its
+"standby" the previous primary. On a real cluster giving it that identity is the admin's
+console work, which hamn checks; on the simulated cluster hamn powers it on so.
+
+Then: section 4's trust, section 5 (DB2: hamn.db2.hadr.setup_hadr from the active MN),
+section 6 (hamn.filesync.sync_now), and hamn.failover again: the previous primary ends up
+with the primary's identity, and the machine that served meanwhile is shut down.
 """
 
 from __future__ import annotations
 
-from collections.abc import Callable
-
-from hamn import failover
+from hamn import failover, failover_prep, identity, operating, prereqs, services
 from hamn.errors import PreconditionFailed
 from hamn.inventory import Cluster
 
-Setup = Callable[[Cluster], object]
 
-
-def new_standby_setup() -> list[tuple[str, Setup]]:
-    """Sections 4 to 6 as (section, action) pairs, from the modules that own them."""
-    steps: list[tuple[str, Setup]] = []
-    try:
-        from hamn import prereqs
-        steps.append(("4", lambda c: prereqs.check_ssh_trust(c.primary, c.standby)))
-    except ImportError:
-        pass
-    steps.append(("5.1", _hadr_setup))
-    try:
-        from hamn import filesync  # type: ignore[attr-defined]
-        steps.append(("6", filesync.sync_now))
-    except ImportError:
-        steps.append(("6", _missing("hamn.filesync.sync_now (section 6)")))
-    return steps
-
-
-def _hadr_setup(c: Cluster) -> object:
-    """Sections 5.1.1 to 5.1.7 with hamn.db2.hadr, primary = the active MN."""
-    if c.settings.db != "db2":
-        raise PreconditionFailed(f"failback of a {c.settings.db} cluster: set up section 5 "
-                                 "from the active MN first, then run the failover")
-    from hamn.db2 import hadr
-    hadr.disconnect_clients(c)
-    for m in c.mns:
-        hadr.configure_log_archiving(m, c.settings)
-    copy = hadr.copy_backup(c, hadr.backup(c))
-    hadr.restore(c.standby, c.settings, copy)
-    for m in c.mns:
-        hadr.register_hadr_services(m, c.settings)
-    hadr.configure_hadr(c)
-    return hadr.start_hadr(c)
-
-
-def _missing(what: str) -> Setup:
-    def fail(cluster: Cluster) -> object:
-        raise PreconditionFailed(f"failback needs {what}, which this hamn lacks")
-    return fail
-
-
-def run(after_failover: Cluster, plan: bool = False) -> failover.Failover:
-    """Fail back: AFTER_FAILOVER is the cluster as section 8 left it (roles still original).
-
-    The swapped cluster's primary is the active MN (reached by the original primary's name
-    after failover), its standby the previous primary (reached by the standby's name once it
-    carries the former standby identity).
-    """
-    back = after_failover.swapped()
-    if not plan and not failover.reachable(back.standby.node):
+def rejoin(cluster: Cluster) -> str:
+    """The previous primary answers as the standby, with the standby's identity."""
+    fo = failover.Failover(cluster)
+    if not fo.journal.data.get("completed"):
+        raise PreconditionFailed(f"no completed failover of {cluster.name} is recorded: fail "
+                                 "over first (features/failover.feature)")
+    sim = failover_prep.sim_of(cluster)
+    if sim is not None and not failover.reachable(cluster.standby.node):
+        machine = sim.node("primary").spec.name  # the container that was the primary
+        sim.start_as(machine, sim.node("standby").spec.name)
+        cluster.standby.node.close()
+        services.forget(cluster.standby.node)
+    if not failover.reachable(cluster.standby.node):
         raise PreconditionFailed(
-            f"the previous primary does not answer as {back.standby.name}: bring it up "
+            f"the previous primary does not answer as {cluster.standby.name}: power it on "
             "isolated, give it the former standby's identity (mktcpip), then re-run")
-    for section, action in new_standby_setup():
-        del section
-        action(back)
-    return failover.run(back, plan=plan)
+    got = identity.current(cluster.standby.node, cluster.settings.interface)
+    want = fo.journal.data.get("standby_address") or cluster.standby.address
+    if want and got.address != want:
+        raise PreconditionFailed(f"{cluster.standby.name} answers with {got.address}, not the "
+                                 f"former standby's address {want}")
+    if cluster.settings.db == "db2":  # db2nodes.cfg still names the primary's hostname
+        s = cluster.settings
+        cluster.standby.node.check("db2gcf", "-u", "-p", "0", "-i", s.instance,
+                                   user=s.instance, changes=True,
+                                   why="db2gcf -u on the previous primary")
+    for svc in ("xcatd", "dhcp"):  # a standby runs neither (section 4)
+        services.stop(cluster.standby.node, svc)
+    return f"{got.hostname} {got.address}"
+
+
+def set_up_new_standby(cluster: Cluster) -> str:
+    """Sections 4 to 6 towards the previous primary: ssh trust, replication, files."""
+    from hamn import filesync
+    prereqs.check_ssh_trust(cluster.primary, cluster.standby)
+    if cluster.settings.db == "db2":
+        from hamn.db2 import hadr
+        hadr.setup_hadr(cluster)  # 5.1.1-5.1.8, the active MN as the primary
+    else:
+        operating.ensure(cluster)
+    services.start(cluster.primary.node, "xcatd")  # 5.1.1 stopped it for the backup
+    filesync.sync_now(cluster)
+    return "sections 4 to 6 done towards the previous primary"
+
+
+def run(cluster: Cluster, plan: bool = False) -> failover.Failover:
+    """Fail back: CLUSTER as section 8 left it (names and addresses unchanged)."""
+    if plan:
+        return failover.run(cluster, plan=True)
+    rejoin(cluster)
+    set_up_new_standby(cluster)
+    failover.Failover(cluster).journal.clear()
+    return failover.run(cluster)

@@ -43,6 +43,7 @@ from hamn import identity, netsvc, nim, services
 from hamn.errors import CommandFailed, HamnError, PreconditionFailed, VerificationFailed
 from hamn.identity import Identity
 from hamn.inventory import Cluster, Member, connect
+from hamn.parsing import ParseError
 from hamn.runner import Node, Result
 
 
@@ -323,7 +324,7 @@ def db2_stop(fo: Failover) -> str:
     if fo.plan:
         try:
             hadr.stop_hadr(fo.active_member, s)
-        except VerificationFailed:  # the instance is down now: plan the statement alone
+        except (VerificationFailed, ParseError):  # no status to read: plan the statement
             clp.command(node, s.instance, f"STOP HADR ON DATABASE {s.db_name}", changes=True)
     elif hadr_role(fo) in ("PRIMARY", "STANDBY"):
         hadr.stop_hadr(fo.active_member, s)

@@ -9,6 +9,7 @@ latest DHCP lease comes from the new MN.
 
 from __future__ import annotations
 
+import re
 import shlex
 
 from hamn import identity, services
@@ -29,12 +30,20 @@ def standby_has_identity(fo: Failover) -> identity.Identity:
     return got
 
 
+_MAC = re.compile(r"\b([0-9a-fA-F]{1,2}(?::[0-9a-fA-F]{1,2}){5})\b")
+
+
+def parse_arping(text: str) -> set[str]:
+    """Distinct MACs in arping's replies: iputils (``Unicast reply from IP [MAC]``) and
+    Habets' arping (``42 bytes from MAC (IP)``)."""
+    return {m.group(1).lower() for line in text.splitlines() if "from" in line.lower()
+            for m in _MAC.finditer(line)}
+
+
 def macs_answering(node: Node, address: str) -> set[str]:
     """Distinct MACs that answer ARP for ADDRESS, seen from Linux NODE (arping)."""
     res = node.sh(f"arping -c 3 -w 3 {shlex.quote(address)} 2>/dev/null", timeout=30)
-    return {w.strip("[]").lower() for line in res.stdout.splitlines()
-            if "reply from" in line.lower() for w in line.split() if w.count(":") == 5
-            or (w.startswith("[") and w.count(":") == 5)}
+    return parse_arping(res.stdout)
 
 
 def old_primary_down(fo: Failover) -> None:
@@ -72,8 +81,11 @@ def testnode_present(fo: Failover, name: str = "testnode") -> xparse.XcatObject:
 
 
 def service_node_lsdef(fo: Failover) -> int:
+    """lsdef on the service node, through xcatd at the MN's hostname (XCATHOST): the name
+    now reaches the new MN, whose xcatd must accept the node's credentials (section 6.1)."""
     for sn in fo.cluster.service_nodes:
-        res = sn.node.run("lsdef", "-t", "node")
+        host = shlex.quote(f"{fo.target.hostname}:3001")
+        res = sn.node.sh(f"XCATHOST={host}; export XCATHOST; lsdef -t node", timeout=60)
         if not res.succeeded:
             raise VerificationFailed("lsdef on the service node through xcatd", "an answer",
                                      (res.stderr or res.stdout).strip()[-200:], sn.name)
@@ -84,11 +96,30 @@ def service_node_lsdef(fo: Failover) -> int:
 LEASES = "/var/lib/dhcp/dhclient*.leases"
 
 
-def lease_servers(node: Node) -> list[str]:
-    """The DHCP servers of NODE's leases, oldest first (dhclient's lease files)."""
-    res = node.sh(f"cat {LEASES} 2>/dev/null | grep dhcp-server-identifier")
-    return [line.strip().rstrip(";").split()[-1] for line in res.stdout.splitlines()
-            if line.strip()]
+def parse_leases(text: str) -> list[dict[str, str]]:
+    """dhclient's lease blocks, oldest first: {option or time name: value}."""
+    leases: list[dict[str, str]] = []
+    current: dict[str, str] | None = None
+    for raw in text.splitlines():
+        line = raw.strip().rstrip(";")
+        if line.startswith("lease {"):
+            current = {}
+        elif line == "}" and current is not None:
+            leases.append(current)
+            current = None
+        elif current is not None and line:
+            words = line.split()
+            if words[0] == "option" and len(words) >= 3:
+                current[words[1]] = words[-1]
+            else:
+                current[words[0]] = " ".join(words[1:])
+    return leases
+
+
+def latest_lease(node: Node) -> dict[str, str]:
+    res = node.sh(f"cat {LEASES} 2>/dev/null")
+    leases = parse_leases(res.stdout)
+    return leases[-1] if leases else {}
 
 
 def compute_lease_from_new_mn(fo: Failover, timeout: float = 60.0) -> str:
@@ -99,20 +130,22 @@ def compute_lease_from_new_mn(fo: Failover, timeout: float = 60.0) -> str:
     if not fo.cluster.compute_nodes:
         raise VerificationFailed("a compute node", "named in the inventory", "none")
     cn = fo.cluster.compute_nodes[0]
-    before = len(lease_servers(cn.node))
+    before = latest_lease(cn.node)
     fo.active.check("rpower", cn.name, "reset", changes=True,
                     why="rpower reset through the new MN")
-    got: list[str] = []
+    got: dict[str, str] = {}
 
     def new_lease() -> bool:
-        got[:] = lease_servers(cn.node)
-        return len(got) > before
+        got.clear()
+        got.update(latest_lease(cn.node))
+        return bool(got) and got.get("expire") != before.get("expire")
 
     wait_for(new_lease, timeout, f"a new DHCP lease on {cn.name}", interval=0.5)
-    if got[-1] != fo.target.address:
+    server = got.get("dhcp-server-identifier", "")
+    if server != fo.target.address:
         raise VerificationFailed("DHCP server of the compute node's new lease",
-                                 fo.target.address, got[-1], cn.name)
-    return got[-1]
+                                 fo.target.address, server or "none", cn.name)
+    return server
 
 
 def compute_resolves_through_new_mn(fo: Failover) -> str:

@@ -21,9 +21,14 @@ from hamn.xcat import parse as xparse
 TESTNODE = "testnode"
 
 
-def journal_path(cluster: Cluster) -> Path:
+def journal_path_for(name: str) -> Path:
+    """Where hamn.failover keeps the journal of cluster NAME."""
     root = Path(os.environ.get("HAMN_HOME", Path.home() / ".hamn"))
-    return root / "failover" / f"{cluster.name}.json"
+    return root / "failover" / f"{name}.json"
+
+
+def journal_path(cluster: Cluster) -> Path:
+    return journal_path_for(cluster.name)
 
 
 def sim_of(cluster: Cluster) -> Any:
@@ -113,3 +118,18 @@ def write_testnode(cluster: Cluster, name: str = TESTNODE) -> xparse.XcatObject:
     if not objs:
         raise PreconditionFailed(f"{name} written on the primary but lsdef does not show it")
     return objs[0]
+
+
+def failed_over(cluster: Cluster) -> Any:
+    """Section 9's starting point: a completed failover (on the sim: done here, from the
+    section 8 starting point with a testnode; on a real cluster: the journal says so)."""
+    from hamn import failover
+    if cluster.simulated:
+        starting_point(cluster)
+        write_testnode(cluster)
+        return failover.run(cluster)
+    fo = failover.Failover(cluster)
+    if not fo.journal.data.get("completed"):
+        raise PreconditionFailed(f"no completed failover of {cluster.name} is recorded: run "
+                                 "features/failover.feature first")
+    return fo

@@ -10,6 +10,7 @@ secrets masked.
 
 from __future__ import annotations
 
+import re
 import shlex
 import time
 from collections.abc import Callable, Sequence
@@ -18,7 +19,7 @@ from typing import Any
 
 from hamn import secrets
 from hamn.channel import Channel
-from hamn.errors import CommandFailed
+from hamn.errors import CommandFailed, UsageError
 
 
 @dataclass(frozen=True)
@@ -61,6 +62,9 @@ class RunLog:
 
 RUN_LOG = RunLog()
 
+# su's words for an unknown user: util-linux ("user X does not exist"), AIX (3004-007/-506).
+_NO_USER = re.compile(r"user \S+ does not exist|3004-007|3004-506|Unknown id")
+
 
 def quote(argv: Sequence[str]) -> str:
     return " ".join(shlex.quote(a) for a in argv)
@@ -95,6 +99,9 @@ class Node:
         result = Result(self.name, shown, raw.exit_status, raw.stdout, raw.stderr,
                         time.monotonic() - start, user)
         self.log.record(result)
+        if user is not None and result.exit_status != 0 and _NO_USER.search(result.stderr):
+            raise UsageError(f"user {user} does not exist on {self.name}: check the instance "
+                             "user in the inventory settings (instance:)")
         return result
 
     def run(self, *argv: str, user: str | None = None, stdin: str | None = None,

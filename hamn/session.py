@@ -10,7 +10,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from hamn import inventory
-from hamn.errors import ConsentRequired, HamnError, InventoryError
+from hamn.errors import ConsentRequired, HamnError, InventoryError, PreconditionFailed
 from hamn.inventory import Cluster
 
 SIM_MARK = "/etc/hamn-sim/cluster"
@@ -37,6 +37,12 @@ def build(target: Target) -> Cluster:
     from simulators.presets import DEFAULT_PRESET
     sim = SimCluster(target.preset or DEFAULT_PRESET)
     if not sim.running():
+        from hamn import failover_prep
+        if failover_prep.journal_path_for(sim.name).exists():
+            # Powering the old primary on again would put two nodes on one address.
+            raise PreconditionFailed(
+                f"simulated cluster {sim.name} was failed over (its old primary is off): "
+                f"re-create it with `hamn sim up --preset {sim.preset.name} --fresh`")
         sim.up()
     return inventory.from_sim(sim, ssh_config=target.ssh_config, plan=target.plan)
 

@@ -375,6 +375,41 @@ class Cluster:
         if wait:
             self.wait_booted(names=[self.node(name).spec.name])
 
+    def start_as(self, name: str, other: str, wait: bool = True) -> None:
+        """Power NAME on carrying OTHER's identity (address and hostname), as the standby.
+
+        Section 9: the previous primary comes back while the active MN holds its old
+        identity. Before it rejoins the network it is given the former standby's identity
+        at its console (here: while powered off), and the services a standby does not run
+        (xcatd, DHCP, DNS; section 4) are left off, so it never answers as the active MN.
+        """
+        me, them = self.node(name), self.node(other)
+        c = self.container(name)
+        if c.status == "running":
+            raise SimError(f"node {name} is running: power it off first")
+        net = self.client.networks.get(self.network_name)
+        net.disconnect(c, force=True)
+        # Docker still books OTHER's address for OTHER's container (the identity moved
+        # inside the nodes): plug in on a spare address, which boot replaces by OTHER's.
+        net.connect(c, ipv4_address=f"{self.preset.subnet_prefix}.250")
+        ident = json.dumps({"hostname": them.spec.name, "address": them.address,
+                            "netmask": "255.255.255.0", "interface": "eth0",
+                            "gateway": self.preset.gateway})
+        files = [("etc/hamn-sim/identity.json", ident.encode(), 0o644)]
+        # The standby's services only, as the admin leaves them after section 4.
+        with contextlib.suppress(docker.errors.NotFound):
+            bits, _ = c.get_archive("/var/lib/hamn-sim/enabled")
+            with tarfile.open(fileobj=io.BytesIO(b"".join(bits))) as tar:
+                member = tar.extractfile("enabled")
+                text = member.read().decode() if member else ""
+            keep = [s for s in text.split() if s not in ("xcatd", "dhcpd", "named")]
+            files.append(("var/lib/hamn-sim/enabled", ("\n".join(keep) + "\n").encode(),
+                          0o644))
+        self.client.api.put_archive(c.id, "/", _tar(files))
+        c.start()
+        if wait:
+            self.wait_booted(names=[me.spec.name])
+
     def kill(self, name: str) -> None:
         self.container(name).kill()
 

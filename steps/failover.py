@@ -42,6 +42,16 @@ def plan_failover(cluster: Cluster) -> failover.Failover:
     return failover.run(cluster, plan=True)
 
 
+@given("the cluster has failed over to the standby")
+def has_failed_over(cluster: Cluster) -> None:
+    assert failover_prep.failed_over(cluster).journal.data.get("completed")
+
+
+@when("the previous primary is back as the new standby")
+def previous_primary_back(cluster: Cluster) -> None:
+    assert failback.rejoin(cluster)
+
+
 @when("the cluster fails back to the previous primary", target_fixture="fo")
 def fail_back(cluster: Cluster, request: pytest.FixtureRequest) -> failover.Failover:
     return failback.run(cluster, plan=bool(request.config.getoption("--plan")))

@@ -64,8 +64,6 @@ def test_a_password_db2_rejects_is_named_and_masked(in_peer: Cluster,
     unchanged(in_peer)
 
 
-@pytest.mark.xfail(strict=True, reason="hamn.db2.clp does not recognise su's 'user ... does "
-                   "not exist': a ParseError of GET DB CFG is raised instead (issue 10 report)")
 def test_a_wrong_instance_user_is_named(in_peer: Cluster) -> None:
     settings = replace(in_peer.settings, instance="db2inst9")
     with pytest.raises(UsageError) as got:

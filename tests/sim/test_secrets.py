@@ -87,7 +87,8 @@ def test_the_password_appears_nowhere(sim: Any, cluster: Cluster, tmp_path: Path
         pytest.skip("needs a DB2 cluster (TAKEOVER ... USER ... USING)")
     marker = sim.db_password()
     env = {**os.environ, "HAMN_DB_PASSWORD": marker}
-    failing = tmp_path / "failing.feature"
+    failing = ROOT / "tests" / ".tmp" / "failing_secret.feature"  # under the rootdir
+    failing.parent.mkdir(exist_ok=True)
     failing.write_text(FAILING)
     since = time.time() - 1
     runs = [
@@ -103,6 +104,7 @@ def test_the_password_appears_nowhere(sim: Any, cluster: Cluster, tmp_path: Path
                  f"--basetemp={tmp_path / f'base{i}'}"],
                 cwd=ROOT, capture_output=True, text=True, timeout=900, env=env)
             outputs.append(done)
+    failing.unlink()
     assert outputs[0].returncode == 0, outputs[0].stdout[-2000:]
     assert outputs[1].returncode == 1, outputs[1].stdout[-2000:]
     assert "USING ********" in outputs[1].stdout or "SQL1770N" in outputs[1].stdout
