@@ -17,10 +17,11 @@ import statistics
 import time
 
 from hamn import failover, failover_prep, inventory
+from hamn.runner import RUN_LOG
 from simulators.cluster import Cluster as SimCluster
 
 
-def one_run(preset: str, nodes: int) -> dict[str, float]:
+def one_run(preset: str, nodes: int, slow: bool = False) -> dict[str, float]:
     sim = SimCluster(preset)
     cluster = inventory.from_sim(sim)  # starting_point re-creates the nodes first
     try:
@@ -31,7 +32,12 @@ def one_run(preset: str, nodes: int) -> dict[str, float]:
         define = time.monotonic() - t
         sim.kill(cluster.primary.name)
         declared = time.time()
+        mark = len(RUN_LOG.results)
         fo = failover.run(cluster)
+        if slow:
+            for r in RUN_LOG.results[mark:]:
+                if r.duration > 0.5:
+                    print(f"    slow: {r.duration:6.2f}s {r.host}: {r.display[:110]}")
         xcatd = next(r for r in fo.records if r.name == "start-xcatd")
         last = fo.records[-1]
         out = {"define": define, "xcatd": xcatd.started + xcatd.duration - declared,
@@ -48,11 +54,12 @@ def main() -> None:
     ap.add_argument("--preset", default="aix-db2-11.5")
     ap.add_argument("--nodes", type=int, nargs="+", default=[1000, 10000])
     ap.add_argument("--runs", type=int, default=3)
+    ap.add_argument("--slow", action="store_true", help="list commands slower than 0.5 s")
     args = ap.parse_args()
     for n in args.nodes:
         runs = []
         for i in range(args.runs):
-            got = one_run(args.preset, n)
+            got = one_run(args.preset, n, args.slow)
             runs.append(got)
             steps = "  ".join(f"{k}={v:.2f}" for k, v in got.items()
                               if k not in ("define", "xcatd", "total"))

@@ -104,6 +104,7 @@ class Failover:
     records: list[StepRecord] = field(default_factory=list)
     _active: Node | None = None
     _primary_up: bool | None = None
+    _taken: bool = False  # this run moved the identity (step 4)
 
     def __post_init__(self) -> None:
         self.journal = Journal.load(self.cluster, self.plan)
@@ -176,12 +177,16 @@ class Failover:
             return self._active
         if self.plan:  # the plan names the machine: the standby (reached as the primary)
             return self.standby.node
-        if self.journal.done("identity") or self.swapped():
+        # Decided once per run (a probe of the primary's name costs a connect attempt while
+        # nothing holds its address): the journal, else the standby still answering as itself.
+        if self.journal.done("identity") or self._taken or (
+                not reachable(self.standby.node) and self.swapped()):
             node = connect(self.primary.name, self.cluster.ssh_config, plan=self.plan)
             services.forget(node)
             self._active = node
             return node
-        return self.standby.node
+        self._active = self.standby.node
+        return self._active
 
     @property
     def active_member(self) -> Member:
@@ -430,9 +435,8 @@ def run(cluster: Cluster, plan: bool = False, force: bool | None = None,
     def primary_down() -> bool:
         if fo.journal.done("identity"):
             return True
-        if fo._primary_up is False:
-            return not identity.answers(fo.active, fo.target.address)
-        return not fo.primary_up and not identity.answers(fo.active, fo.target.address)
+        # primary_up pinged the address moments ago; the swap pings it again (ensure_free)
+        return not fo.primary_up
 
     fo.step("old-primary-down", "8.2", primary_down, lambda: power_off(fo))
 
@@ -459,6 +463,8 @@ def run(cluster: Cluster, plan: bool = False, force: bool | None = None,
 
     # 4. identity
     def identity_done() -> bool:
+        if not fo._taken and fo.active is fo.standby.node:
+            return False  # the standby still answers by its own name: not taken yet
         if not fo.swapped():
             return False
         return identity.current(fo.active, s.interface) == fo.target
@@ -469,7 +475,8 @@ def run(cluster: Cluster, plan: bool = False, force: bool | None = None,
         if plan:
             return "planned"
         node.close()
-        time.sleep(1.5)  # the change starts a second after the command returns
+        fo._taken = True
+        time.sleep(1.2)  # the change starts a second after the command returns
         began = time.monotonic()
 
         def taken() -> bool:

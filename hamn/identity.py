@@ -57,11 +57,11 @@ def answers(node: Node, address: str) -> bool:
 
     ARP also catches a host that drops ICMP but still holds the address on the segment. Both
     probes run at once and a ping reply ends the wait: a live address answers in
-    milliseconds, a silent one costs two seconds.
+    milliseconds, a silent one costs a second.
     """
     q = shlex.quote(address)
-    script = (f"a=; if command -v arping >/dev/null 2>&1; then arping -c 1 -w 2 {q} "
-              f">/dev/null 2>&1 & a=$!; fi; if ping -c 1 -w 2 {q} >/dev/null 2>&1; then "
+    script = (f"a=; if command -v arping >/dev/null 2>&1; then arping -c 1 -w 1 {q} "
+              f">/dev/null 2>&1 & a=$!; fi; if ping -c 1 -w 1 {q} >/dev/null 2>&1; then "
               "[ -n \"$a\" ] && kill $a 2>/dev/null; exit 0; fi; "
               "[ -n \"$a\" ] && wait $a && exit 0; exit 1")
     return node.sh(script, timeout=30).succeeded
