@@ -46,6 +46,15 @@ class Row:
     reason: str = ""
 
 
+def most_specific(sections: list[str]) -> str:
+    """The deepest of a scenario's sections (its own @section-5.1.8 over its feature's
+    @section-5.1): pytest-bdd hands a scenario's and its feature's tags over as one set."""
+    if not sections:
+        return ""
+    return max(sections, key=lambda s: (s.count("."), [int(p) for p in s.split(".") if
+                                                        p.isdigit()]))
+
+
 def scenario_sections(text: str) -> list[set[str]]:
     """The sections of each scenario: its own tags plus the feature's."""
     feature_tags: set[str] = set()

@@ -18,6 +18,7 @@ from typing import Any
 import pytest
 
 from hamn import secrets
+from hamn.coverage import most_specific
 from hamn.runner import RUN_LOG, Result
 
 OUTPUT_LIMIT = 4000  # characters of stdout/stderr kept per command (the tail)
@@ -61,10 +62,10 @@ class Recorder:
     def _scenario(self, item: pytest.Item | Any) -> dict[str, Any]:
         nodeid = item.nodeid
         if nodeid not in self.scenarios:
-            marker = item.get_closest_marker("section")
+            sections = [str(m.args[0]) for m in item.iter_markers("section") if m.args]
             self.scenarios[nodeid] = {
                 "nodeid": nodeid, "feature": "", "scenario": item.name,
-                "section": str(marker.args[0]) if marker and marker.args else "",
+                "section": most_specific(sections),
                 "tags": sorted(m.name for m in item.iter_markers()
                                if m.name not in ("section", "usefixtures")),
                 "outcome": "not run", "started": None, "duration": 0.0, "error": "",
