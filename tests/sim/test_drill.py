@@ -93,6 +93,19 @@ def test_broken_pair_stops_at_preflight(tmp_path: Path) -> None:
         pair()  # HADR set up again (5.1.7) for the next test
 
 
+@pytest.fixture
+def restored_afterwards(request: pytest.FixtureRequest) -> Iterator[None]:
+    """A drill leaves the pair failed over: re-create it for the tests after this one, and
+    drop the session's channels to the replaced nodes."""
+    yield
+    sim().up(fresh=True)
+    cached: Cluster | None = getattr(request.config, "_hamn_cluster", None)
+    for m in cached.members() if cached is not None else []:
+        m.node.close()
+        services.forget(m.node)
+
+
+@pytest.mark.usefixtures("restored_afterwards")
 def test_short_drill_report(tmp_path: Path) -> None:
     cluster = pair()
     password = cluster.settings.password()
