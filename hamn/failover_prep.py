@@ -90,7 +90,11 @@ def starting_point(cluster: Cluster, sync: bool = True) -> str:
     """Bring the simulated pair to section 8's starting point, or check a real one is there."""
     if cluster.simulated:
         recreate_sim(cluster)
-        operating.ensure(cluster)
+        if cluster.settings.db == "db2":
+            from hamn.db2 import hadr
+            hadr.setup_hadr(cluster)  # 5.1.1-5.1.7, ends in Peer/Connected (5.1.8)
+        else:
+            operating.ensure(cluster)
         services.start(cluster.primary.node, "xcatd")  # 5.1.1 stopped it for the backup
         if sync:
             from hamn import filesync
@@ -100,7 +104,11 @@ def starting_point(cluster: Cluster, sync: bool = True) -> str:
         raise PreconditionFailed(
             f"a failover of {cluster.name} is recorded ({journal_path(cluster)}): finish it "
             "(re-run the failover) or fail back (features/failback.feature) first")
-    operating.ensure(cluster)
+    if cluster.settings.db == "db2":
+        from hamn import failover
+        failover.check_replicating(cluster)  # both MNs Peer/Connected
+    else:
+        operating.ensure(cluster)
     if not services.status(cluster.primary.node, "xcatd").active:
         raise PreconditionFailed(f"xcatd does not run on the primary {cluster.primary.name}:"
                                  " start it before the failover drill")
