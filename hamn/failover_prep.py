@@ -86,6 +86,13 @@ def restore_failed_over_sims(names: list[str] | None, preset: str | None) -> lis
     return done
 
 
+def leave_as_found(cluster: Cluster) -> None:
+    """After a failover scenario on the sim, re-create the pair so the features after it
+    meet the cluster as sections 3 and 4 leave it; real clusters stay as the run left them."""
+    if cluster.simulated:
+        recreate_sim(cluster)
+
+
 def starting_point(cluster: Cluster, sync: bool = True) -> str:
     """Bring the simulated pair to section 8's starting point, or check a real one is there."""
     if cluster.simulated:

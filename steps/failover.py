@@ -13,7 +13,8 @@ from hamn.runner import RUN_LOG
 
 
 @given("the pair is at the failover's starting point")
-def starting_point(cluster: Cluster) -> None:
+def starting_point(cluster: Cluster, request: pytest.FixtureRequest) -> None:
+    request.addfinalizer(lambda: failover_prep.leave_as_found(cluster))
     assert failover_prep.starting_point(cluster)
 
 
