@@ -210,17 +210,17 @@ class Database:
             self.check_connectable()
             self._open()
             self.recover()
-            self.active = True
-            self.activated_at = time.time()
-            self.explicit = explicit
             if self.role == "PRIMARY":
+                # Until its standby connects (or BY FORCE) an HADR primary is not active:
+                # db2pd must not show a second primary while the old one waits (split brain).
                 try:
                     self._start_primary(by_force=by_force)
                 except Db2Error:
-                    self.active = False
-                    self.explicit = False
                     self._close()
                     raise
+            self.active = True
+            self.activated_at = time.time()
+            self.explicit = explicit
             self.diag("database activated")
 
     def _start_primary(self, *, by_force: bool) -> None:
