@@ -23,6 +23,7 @@ Feature: Failover to the standby management node (runbook section 8)
     And lsdef on the service node works through xcatd
     And the compute node gets its DHCP lease from the new management node
     And the compute node resolves names through the new management node
+    And the compute node meets the host key it trusts at the primary's hostname
     And every failover step has a recorded timing
 
   @destructive @db2

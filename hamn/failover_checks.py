@@ -164,3 +164,26 @@ def compute_resolves_through_new_mn(fo: Failover) -> str:
                                      cn.name)
         return answer
     raise VerificationFailed("a compute node", "named in the inventory", "none")
+
+
+_KEY_CHANGED = ("Host key verification failed", "IDENTIFICATION HAS CHANGED")
+
+
+def compute_meets_known_host_key(fo: Failover) -> str:
+    """Section 6.1: a compute node reaching the primary's hostname over ssh after failover
+    meets a host key it already trusts (the MN's keys travel with /etc/xcat/hostkeys and the
+    nodes' known hosts), not a changed one. The host key is checked before any login, so a
+    refused login still proves the key; a changed key is the failure."""
+    for cn in fo.cluster.compute_nodes:
+        name = fo.target.hostname
+        res = cn.node.run("ssh", "-o", "BatchMode=yes", "-o", "StrictHostKeyChecking=yes",
+                          "-o", "ConnectTimeout=5", name, "true")
+        if any(marker in res.stderr for marker in _KEY_CHANGED):
+            raise VerificationFailed(f"ssh host key of {name} seen from the compute node",
+                                     "a key the node already trusts", "a changed host key",
+                                     cn.name)
+        if "Connection refused" in res.stderr or "timed out" in res.stderr:
+            raise VerificationFailed(f"ssh to {name} from the compute node", "an answer",
+                                     res.stderr.strip()[-120:], cn.name)
+        return name
+    raise VerificationFailed("a compute node", "named in the inventory", "none")

@@ -88,6 +88,11 @@ def cn_lease(fo: failover.Failover) -> None:
     assert failover_checks.compute_lease_from_new_mn(fo) == fo.target.address
 
 
+@then("the compute node meets the host key it trusts at the primary's hostname")
+def cn_host_key(fo: failover.Failover) -> None:
+    assert failover_checks.compute_meets_known_host_key(fo)
+
+
 @then("the compute node resolves names through the new management node")
 def cn_resolves(fo: failover.Failover) -> None:
     assert failover_checks.compute_resolves_through_new_mn(fo) == fo.target.address
