@@ -44,7 +44,8 @@ def plan_failover(cluster: Cluster) -> failover.Failover:
 
 
 @given("the cluster has failed over to the standby")
-def has_failed_over(cluster: Cluster) -> None:
+def has_failed_over(cluster: Cluster, request: pytest.FixtureRequest) -> None:
+    request.addfinalizer(lambda: failover_prep.leave_as_found(cluster))
     assert failover_prep.failed_over(cluster).journal.data.get("completed")
 
 
