@@ -40,7 +40,8 @@ Feature: Failover to the standby management node (runbook section 8)
     And the compute node gets its DHCP lease from the new management node
     And every failover step has a recorded timing
 
-  @destructive @postgres @linux
+  # The PostgreSQL path stops at 8.5 (pg_hba/listen_addresses while the server is down).
+  @destructive @postgres @linux @known-gap-issue-8
   Scenario: A PostgreSQL standby takes over when the primary fails
     Given the pair is at the failover's starting point
     And a testnode is written through xcatd on the primary

@@ -45,7 +45,7 @@ Feature: Files kept in step between the management nodes (runbook section 6)
   Scenario: Key material stays private on both management nodes
     Then the key material is readable by its owner only on both management nodes
 
-  @section-6.2 @destructive
+  @section-6.2 @destructive @rsync-install
   Scenario: A file added under the install directory drifts until the sync carries it over
     Given a probe file under the install directory on the primary
     Then the drift check of section 6.2 reports the probe file missing on the standby

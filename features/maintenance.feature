@@ -12,7 +12,7 @@ Feature: Cluster maintenance with a standby management node (runbook section 7)
     Given the standby's OS level differs from the primary's
     Then the software parity check names the OS level
 
-  @destructive @filesync
+  @destructive @filesync @rsync-install
   Scenario: Files modified on the primary reach the standby by a manual sync
     Given a node is added to /etc/hosts on the primary
     And a probe file under the install directory on the primary

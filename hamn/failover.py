@@ -416,12 +416,25 @@ def run(cluster: Cluster, plan: bool = False, force: bool | None = None,
                        why="promoting the PostgreSQL standby")
             return "promoted"
         if kind == "postgres":
-            node.check_sh("pg_restore -d xcatdb -c /tmp/xcatdb", user="postgres",
-                          changes=True, why="restoring the latest dump (runbook 5.2)")
+            # As the chain restores (one transaction: a failed restore changes nothing); the
+            # primary is gone, so only the standby is asked for its tools.
+            from hamn import pgsql
+            cfg = pgsql.config(fo.cluster)
+            node.check(pgsql.tool(node, "pg_restore"), "-c", "--if-exists", "-1", "-d",
+                       cfg.database, cfg.dump_file, user="postgres", changes=True,
+                       why="restoring the latest dump (runbook 5.2)")
             return "latest dump restored"
         return f"{kind}: the files synchronised by section 6 are the database"
 
-    fo.step("database-failover", "8.1", db_done, db_failover)
+    def db_after() -> bool:
+        """What must hold once the database failed over, where DONE cannot say it before."""
+        if kind == "postgres" and s.pg_method != "streaming":
+            count = fo.active.run("psql", "-Atc", "select count(*) from site",
+                                  s.db_name.lower(), user="postgres").stdout.strip()
+            return count.isdigit() and int(count) > 0  # the restored xCAT tables are there
+        return (kind != "db2" and kind != "postgres") or db_done()
+
+    fo.step("database-failover", "8.1", db_done, db_failover, after=db_after)
 
     if not plan and "standby_address" not in fo.journal.data \
             and not fo.journal.done("identity"):

@@ -102,6 +102,9 @@ def starting_point(cluster: Cluster, sync: bool = True) -> str:
             hadr.setup_hadr(cluster)  # 5.1.1-5.1.7, ends in Peer/Connected (5.1.8)
         else:
             operating.ensure(cluster)
+            if cluster.settings.db == "postgres" and cluster.settings.pg_method == "dump":
+                from hamn import pgsql
+                pgsql.run_chain(cluster)  # the nightly dump, copy and restore have run
         services.start(cluster.primary.node, "xcatd")  # 5.1.1 stopped it for the backup
         if sync:
             from hamn import filesync

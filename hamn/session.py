@@ -105,6 +105,9 @@ def inapplicable(cluster: Cluster, tags: set[str]) -> str | None:
     if wanted and cluster.settings.db not in wanted:
         return (f"needs a {'/'.join(wanted)} cluster; {cluster.name} keeps the xCAT database "
                 f"in {cluster.settings.db}")
+    if "rsync-install" in tags and cluster.settings.installdir in cluster.settings.shared_paths:
+        return (f"{cluster.settings.installdir} of {cluster.name} is on a twin-tailed disk: "
+                "section 6.2's rsync does not apply to it (section 2)")
     if "twin" in tags and not cluster.settings.shared_paths:
         return (f"needs a twin-tailed disk; {cluster.name} keeps every path on each MN "
                 "(name shared_paths in the inventory, or use preset linux-twin)")
