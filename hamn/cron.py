@@ -17,6 +17,7 @@ import re
 import shlex
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
+from typing import Any
 
 from hamn.errors import CommandFailed, UsageError
 from hamn.runner import Node
@@ -200,3 +201,10 @@ def remove_line(node: Node, line: str, user: str = "root") -> bool:
 
 def has_line(node: Node, line: str, user: str = "root") -> bool:
     return line in _lines(read(node, user))
+
+
+def snapshot(cluster: Any) -> dict[tuple[str, str], str]:
+    """Both MNs' crontabs of root (and postgres on a PostgreSQL cluster), by (role, user):
+    what a refused procedure must leave unchanged."""
+    users = ("root", "postgres") if cluster.settings.db == "postgres" else ("root",)
+    return {(m.role, u): read(m.node, u) for m in cluster.mns for u in users}

@@ -6,7 +6,8 @@ subclasses: the CLI prints their message and exits non-zero without a traceback.
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING
+from collections.abc import Callable
+from typing import TYPE_CHECKING, Any
 
 if TYPE_CHECKING:
     from hamn.runner import Result
@@ -73,3 +74,12 @@ class VerificationFailed(HamnError):
         self.actual = actual
         at = f" on {where}" if where else ""
         super().__init__(f"{check}{at}: expected {expected}, found {actual}")
+
+
+def attempt(action: Callable[..., Any], *args: Any) -> HamnError | None:
+    """Run ACTION; the HamnError it raised (a refusal a scenario expects), or None."""
+    try:
+        action(*args)
+    except HamnError as err:
+        return err
+    return None

@@ -377,3 +377,18 @@ def relogin(member: Member, action: Callable[[], Any]) -> None:
     action()
     member.node.close()
     services.forget(member.node)
+
+
+def recover(sim: Any, cluster: Cluster, fault: FaultRun) -> dict[str, object]:
+    """Undo a fault scenario on the sim: load and sampler stopped, links healed, every node
+    running (the cluster rebuilt after a failover), the pair back in Peer with the
+    inventory's roles. Returns the scenario's figures (for the junit report)."""
+    fault.stop()
+    if failover_started(cluster):
+        sim.up(fresh=True)
+    for row in sim.status():
+        if row["state"] != "running":
+            sim.start(row["node"])
+    sim.heal()
+    restore(cluster)
+    return dict(fault.figures)

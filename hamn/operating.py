@@ -9,7 +9,9 @@ that is set up but broken is left broken, for the checks to find.
 
 from __future__ import annotations
 
+import importlib
 from collections.abc import Callable
+from typing import Any
 
 from hamn import session
 from hamn.errors import HamnError, PreconditionFailed
@@ -21,6 +23,12 @@ _PROCEDURE = {
     "mysql": "features/mysql_replication.feature",
     "sqlite": "features/sqlite_replication.feature",
 }
+
+
+def database_module(cluster: Cluster) -> Any:
+    """The hamn module of the cluster's replicated database (5.2/5.3), per its kind."""
+    return importlib.import_module({"postgres": "hamn.pgsql", "mysql": "hamn.mysql",
+                                    "sqlite": "hamn.sqlite"}[cluster.settings.db])
 
 
 def _set_up(cluster: Cluster) -> None:

@@ -120,5 +120,18 @@ def inapplicable(cluster: Cluster, tags: set[str]) -> str | None:
     return None
 
 
+_KINDS = {"PostgreSQL": "postgres", "MariaDB": "mysql", "SQLite": "sqlite", "DB2": "db2"}
+
+
+def other_database(cluster: Cluster, kind: str, method: str | None = None) -> str | None:
+    """Why CLUSTER is not a KIND cluster replicated by METHOD (None: it is)."""
+    want = _KINDS[kind]
+    if cluster.settings.db != want:
+        return f"the cluster's database is {cluster.settings.db}, not {want}"
+    if method and cluster.settings.pg_method != method:
+        return f"the cluster replicates PostgreSQL by {cluster.settings.pg_method}"
+    return None
+
+
 def describe(err: HamnError) -> str:
     return f"hamn: {err}"

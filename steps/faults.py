@@ -28,15 +28,7 @@ def _recover(sim: Any, cluster: Cluster, fault: faults.FaultRun,
     """Undo a fault scenario: load and sampler stopped, links healed, every node running
     (the cluster rebuilt after a failover), the pair back in Peer with the inventory's
     roles. The scenario's figures go to the junit report as properties."""
-    fault.stop()
-    request.node.user_properties.extend(sorted(fault.figures.items()))
-    if faults.failover_started(cluster):
-        sim.up(fresh=True)
-    for row in sim.status():
-        if row["state"] != "running":
-            sim.start(row["node"])
-    sim.heal()
-    faults.restore(cluster)
+    request.node.user_properties.extend(sorted(faults.recover(sim, cluster, fault).items()))
 
 
 @given(parsers.re(r"HADR is in Peer in (?P<mode>SYNC|NEARSYNC|ASYNC) mode with a "

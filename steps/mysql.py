@@ -11,16 +11,8 @@ from dataclasses import replace
 from pytest_bdd import given, parsers, then, when
 
 from hamn import mysql
-from hamn.errors import HamnError
+from hamn.errors import HamnError, attempt
 from hamn.inventory import Cluster
-
-
-def attempt(action: object, *args: object) -> HamnError | None:
-    try:
-        action(*args)  # type: ignore[operator]
-    except HamnError as err:
-        return err
-    return None
 
 
 @when("MariaDB replication is set up")

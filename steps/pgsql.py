@@ -6,33 +6,17 @@ refuses (``outcome``) and the crontabs left as they were.
 
 from __future__ import annotations
 
-import importlib
 from dataclasses import replace
-from typing import Any
 
 import pytest
 from pytest_bdd import given, parsers, then, when
 
-from hamn import cron, mysql, pgsql
-from hamn.errors import HamnError
+from hamn import cron, mysql, operating, pgsql, session
+from hamn.errors import HamnError, attempt
 from hamn.inventory import Cluster
 
 ROLE = r"(?P<role>primary|standby)"
 
-
-def database_module(cluster: Cluster) -> Any:
-    """The hamn module of the cluster's database (the round trip of 5.1.9 per method)."""
-    return importlib.import_module({"postgres": "hamn.pgsql", "mysql": "hamn.mysql",
-                                    "sqlite": "hamn.sqlite"}[cluster.settings.db])
-
-
-def attempt(action: object, *args: object) -> HamnError | None:
-    """Run ACTION; the HamnError it raised, or None when it succeeded."""
-    try:
-        action(*args)  # type: ignore[operator]
-    except HamnError as err:
-        return err
-    return None
 
 
 # --- shared by the database features ------------------------------------------------------
@@ -41,23 +25,19 @@ def attempt(action: object, *args: object) -> HamnError | None:
 @given(parsers.re(r"the cluster's database is (?P<kind>PostgreSQL|MariaDB|SQLite)"
                   r"(?: replicated by (?P<method>dump|streaming))?"))
 def database_kind(cluster: Cluster, kind: str, method: str | None) -> None:
-    want = {"PostgreSQL": "postgres", "MariaDB": "mysql", "SQLite": "sqlite"}[kind]
-    if cluster.settings.db != want:
-        pytest.skip(f"the cluster's database is {cluster.settings.db}, not {want}")
-    if method and cluster.settings.pg_method != method:
-        pytest.skip(f"the cluster replicates PostgreSQL by {cluster.settings.pg_method}")
+    why = session.other_database(cluster, kind, method)
+    if why:
+        pytest.skip(why)
 
 
 @given("the crontabs of the management nodes are recorded", target_fixture="crontabs")
 def crontabs_recorded(cluster: Cluster) -> dict[tuple[str, str], str]:
-    return {(m.role, u): cron.read(m.node, u) for m in cluster.mns
-            for u in ("root", "postgres" if cluster.settings.db == "postgres" else "root")}
+    return cron.snapshot(cluster)
 
 
 @then("the crontabs of the management nodes are unchanged")
 def crontabs_unchanged(cluster: Cluster, crontabs: dict[tuple[str, str], str]) -> None:
-    now = {(role, u): cron.read(cluster.member(role).node, u) for role, u in crontabs}
-    assert now == crontabs
+    assert cron.snapshot(cluster) == crontabs
 
 
 @given(parsers.re(r"root's crontab on the (?P<role>primary|standby) has a line of its own"),
@@ -158,7 +138,7 @@ def same_contents(cluster: Cluster) -> None:
 @then(parsers.re(r"the testnode is (?P<negate>not )?in the (?P<role>primary|standby)'s "
                  r"database"))
 def testnode_present(cluster: Cluster, negate: str | None, role: str) -> None:
-    found = database_module(cluster).has_testnode(cluster, cluster.member(role))
+    found = operating.database_module(cluster).has_testnode(cluster, cluster.member(role))
     assert found is (negate is None)
 
 
