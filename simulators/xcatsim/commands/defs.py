@@ -197,19 +197,28 @@ def _objects_to_write(ctx: Context, o: Opts, cmd: str, reply: Reply
     return [(n, otype, dict(o.attrs)) for n in names]
 
 
-def mkdef(ctx: Context, reply: Reply) -> None:
+def _options(cmd: str, ctx: Context, reply: Reply, type_help_too: bool) -> Opts | None:
+    """The *def commands' common start: -h (with -t: the type's attributes), a bad option,
+    an unknown type; None when the command has answered already."""
     o = parse(ctx.args)
     if "help" in o.flags:
-        if o.types:
+        if type_help_too and o.types:
             type_help(o.types[0], reply)
         else:
-            usage("mkdef", reply)
-        return
+            usage(cmd, reply)
+        return None
     if o.bad:
         reply.error("Invalid option..")
-        usage("mkdef", reply)
-        return
+        usage(cmd, reply)
+        return None
     if not _check_types(o, reply):
+        return None
+    return o
+
+
+def mkdef(ctx: Context, reply: Reply) -> None:
+    o = _options("mkdef", ctx, reply, type_help_too=True)
+    if o is None:
         return
     if "plus" in o.flags or "minus" in o.flags:
         reply.error("The '-p' and '-m' options are not valid for the mkdef command.")
@@ -296,18 +305,8 @@ def _write_group(ctx: Context, name: str, attrs: dict[str, str], mode: str) -> N
 
 
 def chdef(ctx: Context, reply: Reply) -> None:
-    o = parse(ctx.args)
-    if "help" in o.flags:
-        if o.types:
-            type_help(o.types[0], reply)
-        else:
-            usage("chdef", reply)
-        return
-    if o.bad:
-        reply.error("Invalid option..")
-        usage("chdef", reply)
-        return
-    if not _check_types(o, reply):
+    o = _options("chdef", ctx, reply, type_help_too=True)
+    if o is None:
         return
     if "force" in o.flags:
         reply.error("The '-f' option is not valid for the chdef command.")
@@ -407,18 +406,8 @@ def _postscript_defaults(ctx: Context, defs: Defs) -> None:
 
 
 def lsdef(ctx: Context, reply: Reply) -> None:
-    o = parse(ctx.args)
-    if "help" in o.flags:
-        if o.types:
-            type_help(o.types[0], reply)
-        else:
-            usage("lsdef", reply)
-        return
-    if o.bad:
-        reply.error("Invalid option..")
-        usage("lsdef", reply)
-        return
-    if not _check_types(o, reply):
+    o = _options("lsdef", ctx, reply, type_help_too=True)
+    if o is None:
         return
     types = o.types or (sorted(TYPES) if "all" in o.flags else ["node"])
     named = bool(o.objects or o.names)
@@ -481,15 +470,8 @@ def _show(reply: Reply, o: Opts, otype: str, name: str, d: dict[str, str], long:
 
 
 def rmdef(ctx: Context, reply: Reply) -> None:
-    o = parse(ctx.args)
-    if "help" in o.flags:
-        usage("rmdef", reply)
-        return
-    if o.bad:
-        reply.error("Invalid option..")
-        usage("rmdef", reply)
-        return
-    if not _check_types(o, reply):
+    o = _options("rmdef", ctx, reply, type_help_too=False)
+    if o is None:
         return
     if "all" in o.flags and "force" not in o.flags:
         reply.error("You must use the '-f' option when using the '-a' option.")
