@@ -44,7 +44,7 @@ from hamn.errors import CommandFailed, HamnError, PreconditionFailed, Verificati
 from hamn.identity import Identity
 from hamn.inventory import Cluster, Member, connect
 from hamn.parsing import ParseError
-from hamn.runner import Node, Result
+from hamn.runner import RUN_LOG, Node, Result
 
 
 @dataclass(frozen=True)
@@ -105,9 +105,15 @@ class Failover:
     _active: Node | None = None
     _primary_up: bool | None = None
     _taken: bool = False  # this run moved the identity (step 4)
+    log_from: int = field(init=False)  # where this run's commands start in the run log
 
     def __post_init__(self) -> None:
         self.journal = Journal.load(self.cluster, self.plan)
+        self.log_from = len(RUN_LOG.results)
+
+    def commands(self) -> list[Result]:
+        """The commands this run ran or planned, in order."""
+        return RUN_LOG.results[self.log_from:]
 
     # --- who is who -----------------------------------------------------------------------
 
@@ -217,6 +223,20 @@ class Failover:
         rec = StepRecord(name, section, started, time.monotonic() - t0, False, note)
         self.records.append(rec)
         return rec
+
+
+def check_plan_changed_nothing(fo: Failover) -> int:
+    """A plan ran no command that changes a host: every change was listed, none run
+    (section 8 as a reviewed runbook). Returns the number of planned changes."""
+    ran = fo.commands()
+    planned = [r for r in ran if r.planned]
+    if not fo.plan or not planned:
+        raise VerificationFailed("failover plan", "planned changes", "none listed")
+    leaked = [r for r in ran if not r.planned and "mktcpip" in r.command]
+    if leaked or any(r.skipped for r in fo.records):
+        raise VerificationFailed("failover plan", "no change run on any host",
+                                 leaked[0].display if leaked else "a step skipped as done")
+    return len(planned)
 
 
 def plan_view(cluster: Cluster) -> Cluster:

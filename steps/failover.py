@@ -9,7 +9,6 @@ from pytest_bdd import given, then, when
 
 from hamn import failback, failover, failover_checks, failover_prep, services
 from hamn.inventory import Cluster
-from hamn.runner import RUN_LOG
 
 
 @given("the pair is at the failover's starting point")
@@ -109,7 +108,4 @@ def timings(fo: failover.Failover) -> None:
 
 @then("the plan changed nothing on any host")
 def plan_changed_nothing(fo: failover.Failover) -> None:
-    planned = RUN_LOG.planned()
-    assert planned and all(r.planned for r in planned)
-    assert not [r for r in RUN_LOG.results if not r.planned and "mktcpip" in r.command]
-    assert fo.plan and not any(r.skipped for r in fo.records)
+    assert failover.check_plan_changed_nothing(fo)
