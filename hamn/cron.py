@@ -15,7 +15,7 @@ from __future__ import annotations
 
 import re
 import shlex
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 from typing import Any
 
@@ -182,21 +182,22 @@ def without_line(text: str, line: str) -> str:
     return _render([x for x in _lines(text) if x != line])
 
 
-def add_line(node: Node, line: str, user: str = "root") -> bool:
-    """Add a foreign (not hamn-owned) LINE to USER's crontab; True if it changed."""
+def _edit(node: Node, user: str, change: Callable[[str], str]) -> bool:
+    """Apply CHANGE to USER's crontab, writing only when it differs; True if it changed."""
     before = read(node, user)
-    after = with_line(before, line)
+    after = change(before)
     if after != before:
         write(node, after, user)
     return after != before
+
+
+def add_line(node: Node, line: str, user: str = "root") -> bool:
+    """Add a foreign (not hamn-owned) LINE to USER's crontab; True if it changed."""
+    return _edit(node, user, lambda text: with_line(text, line))
 
 
 def remove_line(node: Node, line: str, user: str = "root") -> bool:
-    before = read(node, user)
-    after = without_line(before, line)
-    if after != before:
-        write(node, after, user)
-    return after != before
+    return _edit(node, user, lambda text: without_line(text, line))
 
 
 def has_line(node: Node, line: str, user: str = "root") -> bool:

@@ -55,29 +55,33 @@ def literal(text: str) -> str:
     return "'" + text.replace("\\", "\\\\").replace("'", "''") + "'"
 
 
+_tools: dict[tuple[str, str, str], str] = {}
+
+
+def _tool(node: Node, new: str, old: str) -> str:
+    """NEW where it exists (MariaDB 10.5+ names), else OLD; looked up once per host."""
+    key = (node.name, new, old)
+    if key not in _tools:
+        res = node.sh(f"command -v {new} || command -v {old}")
+        path = res.stdout.strip().splitlines()[0] if res.stdout.strip() else ""
+        if not path:
+            if node.plan:
+                return new
+            raise PreconditionFailed(f"no {new} or {old} on {node.name}: install the "
+                                     "MariaDB client tools")
+        _tools[key] = path
+    return _tools[key]
+
+
 def client(node: Node) -> str:
-    """``mariadb`` where it exists (MariaDB 10.5+), else ``mysql``."""
-    res = node.sh("command -v mariadb || command -v mysql")
-    path = res.stdout.strip().splitlines()[0] if res.stdout.strip() else ""
-    if not path:
-        if node.plan:
-            return "mariadb"
-        raise PreconditionFailed(f"no mariadb or mysql client on {node.name}: install the "
-                                 "MariaDB client tools")
-    return path
+    """``mariadb`` where it exists, else ``mysql``."""
+    return _tool(node, "mariadb", "mysql")
 
 
 def dump_tool(node: Node) -> str:
-    """``mariadb-dump`` where it exists (MariaDB 10.5+), else ``mysqldump`` (older MariaDB
-    ships it under that name, with --gtid)."""
-    res = node.sh("command -v mariadb-dump || command -v mysqldump")
-    path = res.stdout.strip().splitlines()[0] if res.stdout.strip() else ""
-    if not path:
-        if node.plan:
-            return "mariadb-dump"
-        raise PreconditionFailed(f"no mariadb-dump or mysqldump on {node.name}: install the "
-                                 "MariaDB client tools")
-    return path
+    """``mariadb-dump`` where it exists, else ``mysqldump`` (older MariaDB ships it under
+    that name, with --gtid)."""
+    return _tool(node, "mariadb-dump", "mysqldump")
 
 
 def sql(node: Node, text: str, database: str | None = None, changes: bool = False,
