@@ -168,7 +168,14 @@ def with_target(func: F) -> F:
 
 
 @main.command()
-@with_target
+@click.option("--hosts", default=None, help="PRIMARY,STANDBY (first = primary)")
+@click.option("--inventory", "inventories", multiple=True, type=click.Path(),
+              help="YAML inventory; several, or one with a clusters: list, drill several "
+                   "clusters in parallel")
+@click.option("--ssh-config", default=None, type=click.Path(), help="ssh_config file")
+@click.option("--preset", "presets", multiple=True,
+              help="simulated cluster preset (default aix-db2); several drill several "
+                   "clusters in parallel")
 @click.option("--report-dir", default="reports", type=click.Path(file_okay=False),
               help="where drill-<timestamp>/ is written")
 @click.option("--method", default=None, help="database method (db2, postgres, mysql, sqlite)")
@@ -177,28 +184,60 @@ def with_target(func: F) -> F:
 @click.option("--failback", is_flag=True, help="fail back afterwards (section 9)")
 @click.option("--failover-via", type=click.Choice(["library", "feature"]), default="library",
               help="run section 8 through hamn.failover or features/failover.feature")
-@click.option("--allow-destructive", default=None, metavar="CLUSTER",
-              help="typed consent: drill this (real) cluster")
+@click.option("--allow-destructive", default=None, metavar="CLUSTER[,CLUSTER]",
+              help="typed consent: drill this (real) cluster (several: comma-separated)")
 @click.option("--load-rate", default=2.0, show_default=True, help="writes per second")
 @click.option("--rto-target", default=600.0, show_default=True, help="seconds")
 @click.option("--exclude-scenario", "exclude", multiple=True, metavar="WORD",
               help="leave pre-flight scenarios matching WORD out (pytest -k); reported")
 @click.option("--quiet", is_flag=True, help="no live progress")
 @friendly
-def drill(hosts: str | None, inventory: str | None, ssh_config: str | None,
-          preset: str | None, report_dir: str, method: str | None, fault: str,
+def drill(hosts: str | None, inventories: tuple[str, ...], ssh_config: str | None,
+          presets: tuple[str, ...], report_dir: str, method: str | None, fault: str,
           failback: bool, failover_via: str, allow_destructive: str | None,
           load_rate: float, rto_target: float, exclude: tuple[str, ...], quiet: bool) -> None:
-    """Run a disaster-recovery drill and write its report (exit 0: passed)."""
+    """Run a disaster-recovery drill and write its report (exit 0: passed).
+
+    Several clusters (several --preset or --inventory, or an inventory with a clusters:
+    list) are drilled in parallel by pytest-xdist, each with its own report, and a summary
+    across them in REPORT_DIR/summary-<timestamp>/ (exit 0: every drill passed)."""
     from hamn import drill as drill_mod
-    result = drill_mod.run(drill_mod.DrillOptions(
-        hosts=hosts, inventory=inventory, ssh_config=ssh_config, preset=preset,
+    from hamn import inventory as inventory_mod
+    several = len(presets) > 1 or len(inventories) > 1 or \
+        any(inventory_mod.is_multi_site(p) for p in inventories)
+    base = drill_mod.DrillOptions(
+        hosts=hosts, inventory=inventories[0] if inventories else None,
+        ssh_config=ssh_config, preset=presets[0] if presets else None,
         report_dir=Path(report_dir), method=method, fault=fault, failback=failback,
         failover_via=failover_via, allow_destructive=allow_destructive,
-        load_rate=load_rate, rto_target=rto_target, exclude=exclude, quiet=quiet))
+        load_rate=load_rate, rto_target=rto_target, exclude=exclude, quiet=quiet)
+    if several:
+        _drill_sites(base, presets, inventories, allow_destructive)
+        return
+    result = drill_mod.run(base)
     click.echo(f"drill {result.verdict}: report in {result.report_dir}")
     for why in result.report.get("verdict_reasons", []):
         click.echo(f"  {why}")
+    sys.exit(0 if result.verdict == "passed" else 1)
+
+
+def _drill_sites(base: Any, presets: tuple[str, ...], inventories: tuple[str, ...],
+                 allow_destructive: str | None) -> None:
+    """Several clusters: checked first (one line on bad input), then hamn.multidrill."""
+    import tempfile
+
+    from hamn import multidrill, sites
+    from hamn import summary as summary_mod
+    from hamn.errors import InventoryError
+    if base.hosts:
+        raise InventoryError("--hosts names one cluster; drill several with --preset or "
+                             "--inventory (one file per cluster, or one with a clusters: list)")
+    allow = [a for a in (allow_destructive or "").split(",") if a]
+    with tempfile.TemporaryDirectory(prefix="hamn-sites-") as work:
+        chosen = sites.resolve(presets, inventories, Path(work))
+        result = multidrill.run(base, chosen, allow)
+    click.echo(summary_mod.table(result.summary))
+    click.echo(f"summary in {result.summary_dir / 'summary.html'}")
     sys.exit(0 if result.verdict == "passed" else 1)
 
 

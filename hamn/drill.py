@@ -73,6 +73,9 @@ class DrillOptions:
     features: Path = FEATURES
     exclude: tuple[str, ...] = ()  # pre-flight scenarios left out (pytest -k words), reported
     quiet: bool = False
+    # Progress to this file instead of stderr: a multi-site drill (hamn.multidrill) runs each
+    # site in a pytest-xdist worker, whose stderr nobody sees; the parent shows the file.
+    progress_log: str | None = None
 
 
 @dataclass
@@ -109,9 +112,13 @@ PHASES = ("pre-flight", "load", "fault", "failover", "verify", "failback")
 class Progress:
     """Live progress on stderr (rich): phase, step, elapsed."""
 
-    def __init__(self, quiet: bool) -> None:
+    def __init__(self, quiet: bool, log: str | None = None) -> None:
         from rich.console import Console
-        self.console = Console(stderr=True, quiet=quiet, highlight=False)
+        if log:
+            self.console = Console(file=open(log, "a", buffering=1),  # noqa: SIM115
+                                   quiet=quiet, highlight=False, soft_wrap=True)
+        else:
+            self.console = Console(stderr=True, quiet=quiet, highlight=False)
         self.t0 = time.monotonic()
 
     def say(self, text: str) -> None:
@@ -345,7 +352,7 @@ def run(opts: DrillOptions) -> DrillResult:
     simulated = session.is_simulated(cluster)
     session.require_consent(cluster, opts.allow_destructive)
     out.mkdir(parents=True, exist_ok=False)
-    progress = Progress(opts.quiet)
+    progress = Progress(opts.quiet, opts.progress_log)
     progress.say(f"drill of cluster {escape(cluster.name)} ({cluster.settings.db}, "
                  f"{'simulated' if simulated else 'real hosts'}): report in {out}")
     phases = {n: Phase(n) for n in PHASES}

@@ -151,6 +151,10 @@ def load_inventory(path: str | Path, ssh_config: str | None = None,
         raise InventoryError(f"inventory {where} is not valid YAML: {err}") from None
     if not isinstance(data, dict):
         raise InventoryError(f"inventory {where} must be a mapping with primary and standby")
+    if "clusters" in data:
+        raise InventoryError(f"{where} lists several clusters: `hamn drill --inventory "
+                             f"{where}` drills them all; other commands need one cluster's "
+                             "inventory")
     unknown = set(data) - _TOP_KEYS
     if unknown:
         raise InventoryError(f"{where}: unknown key {sorted(unknown)[0]!r}; allowed: "
@@ -276,3 +280,82 @@ def _ensure_password_file(sim: Any) -> None:
     if not path.exists():
         path.write_text(sim.db_password() + "\n")
         path.chmod(0o600)
+
+
+# --------------------------------------------------------------------------- several sites
+
+# An inventory of several clusters (issue 9, "Scale out": several sites drilled in one run):
+#   ssh_config: ~/.ssh/config          # default for every cluster
+#   settings: {db: db2}                # defaults for every cluster, overridden per key
+#   clusters:
+#     - {cluster: site1, primary: ..., standby: ..., settings: {interface: en1}}
+#     - {preset: linux-db2}            # a simulated cluster, by its preset
+_SITES_TOP_KEYS = {"clusters", "ssh_config", "settings"}
+
+
+def is_multi_site(path: str | Path) -> bool:
+    """True when the inventory at PATH lists several clusters (a ``clusters:`` key)."""
+    try:
+        data = yaml.safe_load(Path(path).read_text())
+    except (OSError, yaml.YAMLError):
+        return False  # load_inventory reports it
+    return isinstance(data, dict) and "clusters" in data
+
+
+def load_sites(path: str | Path) -> list[dict[str, Any]]:
+    """The clusters of a multi-site inventory, each a single-cluster inventory mapping (the
+    top-level ssh_config and settings merged in) or ``{"preset": NAME}``; keys are checked
+    as strictly as load_inventory checks one cluster's, and no host is contacted."""
+    where = str(path)
+    try:
+        data = yaml.safe_load(Path(path).read_text())
+    except OSError as err:
+        raise InventoryError(f"cannot read inventory {where}: {err.strerror}") from None
+    except yaml.YAMLError as err:
+        raise InventoryError(f"inventory {where} is not valid YAML: {err}") from None
+    if not isinstance(data, dict) or "clusters" not in data:
+        raise InventoryError(f"{where}: not a multi-site inventory (no 'clusters' list)")
+    unknown = set(data) - _SITES_TOP_KEYS
+    if unknown:
+        raise InventoryError(f"{where}: unknown key {sorted(unknown)[0]!r}; allowed beside "
+                             f"'clusters': {', '.join(sorted(_SITES_TOP_KEYS - {'clusters'}))}")
+    raw = data["clusters"]
+    if not isinstance(raw, list) or not raw:
+        raise InventoryError(f"{where}: 'clusters' must be a non-empty list of clusters")
+    defaults = data.get("settings") or {}
+    if not isinstance(defaults, dict):
+        raise InventoryError(f"{where}: 'settings' must be a mapping")
+    bad = set(defaults) - _SETTING_KEYS
+    if bad:
+        raise InventoryError(f"{where}: unknown setting {sorted(bad)[0]!r}; allowed: "
+                             f"{', '.join(sorted(_SETTING_KEYS))}")
+    sites: list[dict[str, Any]] = []
+    for i, entry in enumerate(raw, 1):
+        here = f"{where}: clusters[{i}]"
+        if not isinstance(entry, dict):
+            raise InventoryError(f"{here} must be a mapping (cluster, primary, standby, ...) "
+                                 "or {preset: NAME}")
+        if "preset" in entry:
+            if set(entry) != {"preset"}:
+                extra = sorted(set(entry) - {"preset"})[0]
+                raise InventoryError(f"{here}: unknown key {extra!r} beside 'preset' (a "
+                                     "simulated cluster takes its settings from its preset)")
+            sites.append({"preset": str(entry["preset"])})
+            continue
+        unknown = set(entry) - _TOP_KEYS
+        if unknown:
+            raise InventoryError(f"{here}: unknown key {sorted(unknown)[0]!r}; allowed: "
+                                 f"{', '.join(sorted(_TOP_KEYS))}")
+        if "cluster" not in entry:
+            raise InventoryError(f"{here}: missing field 'cluster' (its name names its "
+                                 "report directory)")
+        merged = dict(entry)
+        if data.get("ssh_config") and "ssh_config" not in merged:
+            merged["ssh_config"] = data["ssh_config"]
+        own = entry.get("settings") or {}
+        if not isinstance(own, dict):
+            raise InventoryError(f"{here}: 'settings' must be a mapping")
+        if defaults or own:
+            merged["settings"] = {**defaults, **own}
+        sites.append(merged)
+    return sites
