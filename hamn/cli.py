@@ -244,11 +244,28 @@ def _drill_sites(base: Any, presets: tuple[str, ...], inventories: tuple[str, ..
 @main.command()
 @with_target
 @click.option("--json", "as_json", is_flag=True, help="machine-readable output")
+@click.option("--lag-warning", type=float, default=None, metavar="SECONDS",
+              help="replication lag warning (default 60)")
+@click.option("--lag-critical", type=float, default=None, metavar="SECONDS",
+              help="replication lag critical (default 600)")
+@click.option("--sync-warning", type=float, default=None, metavar="SECONDS",
+              help="files drift and section 6's rsync last wrote longer ago: warning "
+                   "(default 93600, a day and two hours)")
+@click.option("--sync-critical", type=float, default=None, metavar="SECONDS",
+              help="the same, critical (default 180000)")
 def status(hosts: str | None, inventory: str | None, ssh_config: str | None,
-           preset: str | None, as_json: bool) -> None:
+           preset: str | None, as_json: bool, lag_warning: float | None,
+           lag_critical: float | None, sync_warning: float | None,
+           sync_critical: float | None) -> None:
     """The pair's health on one screen; exit 0 ok, 1 warning, 2 critical, 3 unknown."""
     from hamn import session
     from hamn import status as status_mod
+    d = status_mod.Thresholds()
+    limits = status_mod.Thresholds(
+        lag_warning=d.lag_warning if lag_warning is None else lag_warning,
+        lag_critical=d.lag_critical if lag_critical is None else lag_critical,
+        sync_warning=d.sync_warning if sync_warning is None else sync_warning,
+        sync_critical=d.sync_critical if sync_critical is None else sync_critical)
     try:
         cluster = session.build(session.Target(hosts=hosts, inventory=inventory,
                                                ssh_config=ssh_config, preset=preset))
@@ -256,7 +273,7 @@ def status(hosts: str | None, inventory: str | None, ssh_config: str | None,
         click.echo(f"UNKNOWN: hamn: {err}", err=not as_json)
         sys.exit(3)
     try:
-        result = status_mod.collect(cluster)
+        result = status_mod.collect(cluster, limits)
     finally:
         cluster.close()
     click.echo(json.dumps(result.as_dict(), indent=1) if as_json else result.text())
