@@ -87,6 +87,7 @@ class SyncPlan:
     rsync: str
     entries: tuple[SyncEntry, ...]
     shared: tuple[str, ...] = ()  # paths on a twin-tailed disk: no rsync for them
+    errors_in_stream: bool = False  # rsync >= 3.2.4: --stderr=client (see command)
 
     def select(self, sections: Iterable[str] | None = None) -> tuple[SyncEntry, ...]:
         wanted = set(sections) if sections is not None else None
@@ -107,9 +108,19 @@ class SyncPlan:
         Key material gets ``-c`` as well: the quick check skips a file of equal size and
         mtime, which two MNs whose credentials were made in the same second both have
         (the certificates differ, their sizes do not). The directories are a few KB.
+
+        rsync 3.2.4 and later get ``--stderr=client``: by default the standby's rsync
+        writes its errors (``No space left on device``) to its own stderr, which reaches
+        the primary only through the ssh child that the primary's rsync does not wait for
+        once the standby's exit code arrived, so the message was lost in about 1 run of 4
+        (``exited 11`` and nothing else, also through ``docker exec``). In the protocol
+        stream the message arrives before the exit code. Older rsyncs send it that way
+        already and do not know the option.
         """
-        flags = "-azc" if entry.key_material else "-az"
-        return " ".join([self.rsync, flags, *(shlex.quote(s) for s in entry.sources),
+        flags = ["-azc" if entry.key_material else "-az"]
+        if self.errors_in_stream:
+            flags.append("--stderr=client")
+        return " ".join([self.rsync, *flags, *(shlex.quote(s) for s in entry.sources),
                          shlex.quote(self.target(entry))])
 
     def cron_entry(self, entry: SyncEntry) -> cron.CronEntry:
@@ -133,13 +144,16 @@ def home(node: Node) -> str:
     return node.check_sh('echo "$HOME"').stdout.strip() or "/"
 
 
-def rsync_path(node: Node) -> str:
-    """rsync's absolute path on NODE (cron's PATH is short: the line names it in full)."""
-    res = node.sh("command -v rsync")
-    path = res.stdout.strip()
-    if not res.succeeded or not path.startswith("/"):
+def rsync_tool(node: Node) -> tuple[str, bool]:
+    """rsync's absolute path on NODE (cron's PATH is short: the line names it in full), and
+    whether it knows ``--stderr`` (3.2.4 and later); one round trip for both."""
+    res = node.sh('p=$(command -v rsync) && echo "$p" && '
+                  '{ "$p" --help 2>&1 | grep -e "--stderr=" >/dev/null && echo stderr-option;'
+                  ' true; }')
+    lines = res.stdout.split()
+    if not res.succeeded or not lines or not lines[0].startswith("/"):
         raise VerificationFailed("rsync on the primary", "installed", "not found", node.name)
-    return path
+    return lines[0], "stderr-option" in lines[1:]
 
 
 def check_skips_shared(cluster: Cluster) -> tuple[SyncEntry, ...]:
@@ -161,8 +175,9 @@ def plan(cluster: Cluster, shared: Sequence[str] | None = None) -> SyncPlan:
     entries = runbook_entries(home(p.node), installdir(p, cluster.settings))
     if shared is None:
         shared = cluster.settings.shared_paths
-    return SyncPlan(prereqs.hostname(cluster.standby.node), rsync_path(p.node), entries,
-                    tuple(shared))
+    rsync, errors_in_stream = rsync_tool(p.node)
+    return SyncPlan(prereqs.hostname(cluster.standby.node), rsync, entries, tuple(shared),
+                    errors_in_stream)
 
 
 # --------------------------------------------------------------------------- cron

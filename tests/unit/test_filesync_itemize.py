@@ -7,6 +7,7 @@ import pytest
 from hamn.filesync import (
     Item,
     Kind,
+    SyncPlan,
     classify,
     is_key_material,
     parse_itemize,
@@ -165,3 +166,13 @@ def test_ls_listing_and_key_material() -> None:
                                       "/etc/xcat/hostkeys/ssh_host_rsa_key"]
     assert [k.private for k in keys] == [True, False, True]
     assert keys[0].owner == "root" and keys[0].group == "system"
+
+
+def test_the_command_asks_for_errors_in_the_stream_only_where_rsync_knows_how() -> None:
+    # rsync >= 3.2.4: the standby's "No space left on device" in the protocol stream, so it
+    # cannot be lost with the ssh child (tests/sim/test_rsync_errors.py); older: as written.
+    entry = runbook_entries()[2]
+    new = SyncPlan("aixmn2", "/usr/bin/rsync", (entry,), errors_in_stream=True)
+    old = SyncPlan("aixmn2", "/usr/bin/rsync", (entry,))
+    assert new.command(entry) == "/usr/bin/rsync -az --stderr=client /install aixmn2:/"
+    assert old.command(entry) == "/usr/bin/rsync -az /install aixmn2:/"
