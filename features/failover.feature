@@ -20,6 +20,7 @@ Feature: Failover to the standby management node (runbook section 8)
     And the old primary is down
     And DHCP runs on exactly one management node
     And the testnode written before failover is there
+    And the NIM resources of every AIX osimage are defined on the new management node
     And lsdef on the service node works through xcatd
     And the compute node gets its DHCP lease from the new management node
     And the compute node resolves names through the new management node
@@ -40,14 +41,65 @@ Feature: Failover to the standby management node (runbook section 8)
     And the compute node gets its DHCP lease from the new management node
     And every failover step has a recorded timing
 
-  # The PostgreSQL path stops at 8.5 (pg_hba/listen_addresses while the server is down).
-  @destructive @postgres @linux @known-gap-issue-8
-  Scenario: A PostgreSQL standby takes over when the primary fails
-    Given the pair is at the failover's starting point
+  # The other methods lose what was written after their last copy (their recovery point):
+  # the copy runs after the testnode is written, as the admin's cron would have.
+  @destructive @postgres @linux @section-5.2
+  Scenario: A PostgreSQL standby restores the latest dump and takes over
+    Given the cluster's database is PostgreSQL replicated by dump
+    And the pair is at the failover's starting point
     And a testnode is written through xcatd on the primary
+    And the PostgreSQL dump chain has run
     And the primary has failed
     When the cluster fails over to the standby
     Then the standby answers on the primary's address and hostname
     And the old primary is down
+    And DHCP runs on exactly one management node
     And the testnode written before failover is there
+    And a node can be defined through xcatd on the new management node
+    And lsdef on the service node works through xcatd
+    And the compute node gets its DHCP lease from the new management node
+    And every failover step has a recorded timing
+
+  @destructive @postgres @linux @section-5.2
+  Scenario: A streaming PostgreSQL standby is promoted and takes over
+    Given the cluster's database is PostgreSQL replicated by streaming
+    And the pair is at the failover's starting point
+    And a testnode is written through xcatd on the primary
+    And the standby has replayed the primary's writes
+    And the primary has failed
+    When the cluster fails over to the standby
+    Then the standby answers on the primary's address and hostname
+    And the testnode written before failover is there
+    And a node can be defined through xcatd on the new management node
+    And lsdef on the service node works through xcatd
+    And every failover step has a recorded timing
+
+  @destructive @mysql @linux @section-5.3
+  Scenario: A MariaDB replica is promoted and takes over
+    Given the pair is at the failover's starting point
+    And a testnode is written through xcatd on the primary
+    And the standby has applied the primary's transactions
+    And the primary has failed
+    When the cluster fails over to the standby
+    Then the standby answers on the primary's address and hostname
+    And the old primary is down
+    And DHCP runs on exactly one management node
+    And the testnode written before failover is there
+    And a node can be defined through xcatd on the new management node
+    And lsdef on the service node works through xcatd
+    And every failover step has a recorded timing
+
+  @destructive @sqlite @linux @section-5.3
+  Scenario: A SQLite standby starts xCAT on its synchronised copies and takes over
+    Given the pair is at the failover's starting point
+    And a testnode is written through xcatd on the primary
+    And the SQLite synchronisation has run
+    And the primary has failed
+    When the cluster fails over to the standby
+    Then the standby answers on the primary's address and hostname
+    And the old primary is down
+    And DHCP runs on exactly one management node
+    And the testnode written before failover is there
+    And a node can be defined through xcatd on the new management node
+    And lsdef on the service node works through xcatd
     And every failover step has a recorded timing

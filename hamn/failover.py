@@ -39,12 +39,13 @@ from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any
 
-from hamn import identity, netsvc, nim, services
+from hamn import identity, mysql, netsvc, nim, pgsql, services
 from hamn.errors import CommandFailed, HamnError, PreconditionFailed, VerificationFailed
 from hamn.identity import Identity
 from hamn.inventory import Cluster, Member, connect
 from hamn.parsing import ParseError
 from hamn.runner import RUN_LOG, Node, Result
+from hamn.xcat import cfgloc
 
 
 @dataclass(frozen=True)
@@ -367,22 +368,6 @@ def pg_sql(node: Node, sql: str) -> Result:
     return node.run("psql", "-Atc", sql, user="postgres")
 
 
-def pg_readdress(node: Node, old: str, new: str) -> None:
-    """listen_addresses (postgresql.conf), pg_hba.conf and xCAT's cfgloc: OLD -> NEW."""
-    if not old:
-        raise PreconditionFailed("the standby's former address is unknown: name it in the "
-                                 "inventory (standby: address)")
-    conf = node.check("psql", "-Atc", "show config_file", user="postgres").stdout.strip() \
-        if not node.plan else "postgresql.conf"
-    hba = node.check("psql", "-Atc", "show hba_file", user="postgres").stdout.strip() \
-        if not node.plan else "pg_hba.conf"
-    sub = f"s/{old.replace('.', '[.]')}/{new}/g"
-    for path in (conf, hba, "/etc/xcat/cfgloc"):
-        q = shlex.quote(path)
-        node.check_sh(f"sed {shlex.quote(sub)} {q} > {q}.hamn && cat {q}.hamn > {q} && "
-                      f"rm -f {q}.hamn", changes=True, why=f"readdressing {path}")
-
-
 # --- the procedure ----------------------------------------------------------------------------
 
 
@@ -418,6 +403,8 @@ def run(cluster: Cluster, plan: bool = False, force: bool | None = None,
             return role == "PRIMARY"
         if kind == "postgres" and s.pg_method == "streaming":
             return pg_sql(fo.active, "select pg_is_in_recovery()").stdout.strip() == "f"
+        if kind == "mysql":
+            return mysql.replica_status(fo.active_member) is None  # promoted: no replica
         return False
 
     def db_failover() -> str:
@@ -438,13 +425,15 @@ def run(cluster: Cluster, plan: bool = False, force: bool | None = None,
         if kind == "postgres":
             # As the chain restores (one transaction: a failed restore changes nothing); the
             # primary is gone, so only the standby is asked for its tools.
-            from hamn import pgsql
             cfg = pgsql.config(fo.cluster)
             node.check(pgsql.tool(node, "pg_restore"), "-c", "--if-exists", "-1", "-d",
                        cfg.database, cfg.dump_file, user="postgres", changes=True,
                        why="restoring the latest dump (runbook 5.2)")
             return "latest dump restored"
-        return f"{kind}: the files synchronised by section 6 are the database"
+        if kind == "mysql":
+            mysql.promote(fo.active_member)
+            return "replica promoted: replication stopped, read_only off"
+        return f"{kind}: the copies synchronised by section 5.3 are the database"
 
     def db_after() -> bool:
         """What must hold once the database failed over, where DONE cannot say it before."""
@@ -452,7 +441,7 @@ def run(cluster: Cluster, plan: bool = False, force: bool | None = None,
             count = fo.active.run("psql", "-Atc", "select count(*) from site",
                                   s.db_name.lower(), user="postgres").stdout.strip()
             return count.isdigit() and int(count) > 0  # the restored xCAT tables are there
-        return (kind != "db2" and kind != "postgres") or db_done()
+        return kind == "sqlite" or db_done()
 
     fo.step("database-failover", "8.1", db_done, db_failover, after=db_after)
 
@@ -487,6 +476,11 @@ def run(cluster: Cluster, plan: bool = False, force: bool | None = None,
     def stop_db() -> str:
         if kind == "db2":
             return db2_stop(fo)
+        if kind == "postgres" and not plan:
+            # 8.5 edits these files while the server is down: ask the server where they are
+            # while it still answers.
+            fo.journal.data["pg_files"] = pgsql.config_files(fo.active)
+            fo.journal.save()
         if kind in ("postgres", "mysql"):
             services.stop(fo.active, "postgresql" if kind == "postgres" else "mysql")
             return f"{kind} stopped"
@@ -535,9 +529,12 @@ def run(cluster: Cluster, plan: bool = False, force: bool | None = None,
         node = fo.active
         if kind == "db2":
             return db2_nodes_host(node, s) == fo.target.hostname and db2_connects(node, s)
-        if kind in ("postgres", "mysql"):
-            svc = "postgresql" if kind == "postgres" else "mysql"
-            return fo.journal.done("database-config") and services.status(node, svc).active
+        if kind == "postgres":
+            return services.status(node, "postgresql").active and \
+                bool({fo.target.address, "*"} & set(pgsql.listen_addresses(node)))
+        if kind == "mysql":
+            # 8.3 stopped it: running again means 8.5 started it
+            return fo.journal.done("stop-standby-db") and services.status(node, "mysql").active
         return True
 
     def db_config() -> str:
@@ -550,10 +547,15 @@ def run(cluster: Cluster, plan: bool = False, force: bool | None = None,
                 hadr.rollforward_complete(fo.active_member, s)
             return "db2nodes.cfg updated, instance started"
         old = fo.journal.data.get("standby_address") or fo.standby.address
+        if not old:
+            raise PreconditionFailed("the standby's former address is unknown: name it in "
+                                     "the inventory (standby: address)")
+        cfgloc.readdress(node, old, fo.target.address)
         if kind == "postgres":
-            pg_readdress(node, old, fo.target.address)
+            files = fo.journal.data.get("pg_files") or pgsql.config_files(node)
+            pgsql.rewrite_addresses(node, files, old, fo.target.address)
             services.start(node, "postgresql")
-            return "listen_addresses and pg_hba updated"
+            return "listen_addresses, pg_hba.conf and cfgloc updated, PostgreSQL started"
         if kind == "mysql":
             services.start(node, "mysql")
         return f"{kind}: started"

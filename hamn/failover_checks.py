@@ -80,6 +80,25 @@ def testnode_present(fo: Failover, name: str = "testnode") -> xparse.XcatObject:
     return objs[0]
 
 
+def xcatd_writes(fo: Failover, name: str = "hamn-after-failover") -> xparse.XcatObject:
+    """A node defined through xcatd on the new MN reads back (the failed-over database is
+    writable: promoted, not a read-only replica or a standby), then is removed again."""
+    node = fo.active
+    node.run("rmdef", "-t", "node", "-o", name, changes=True)
+    res = node.run("mkdef", "-t", "node", "-o", name, "groups=all", "mgt=ipmi", changes=True)
+    if not res.succeeded:
+        raise VerificationFailed(f"mkdef {name} through xcatd", "defined",
+                                 (res.stderr or res.stdout).strip(), node.name)
+    try:
+        got = xparse.parse_lsdef(node.check("lsdef", "-t", "node", "-l", name).stdout)
+    finally:
+        node.run("rmdef", "-t", "node", "-o", name, changes=True)
+    if not got:
+        raise VerificationFailed(f"lsdef {name}", "the node just defined", "nothing",
+                                 node.name)
+    return got[0]
+
+
 def service_node_lsdef(fo: Failover) -> int:
     """lsdef on the service node, through xcatd at the MN's hostname (XCATHOST): the name
     now reaches the new MN, whose xcatd must accept the node's credentials (section 6.1)."""

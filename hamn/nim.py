@@ -11,6 +11,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
+from hamn.errors import VerificationFailed
 from hamn.runner import Node
 from hamn.xcat import parse as xparse
 
@@ -53,7 +54,7 @@ def recreate(node: Node, source_dir: str = "") -> NimPlan:
     if hanim_configured(node):
         plan.hanim = True
         return plan
-    images = [i for i in osimages(node) if (i.get("imagetype") or "NIM").upper() == "NIM"]
+    images = nim_images(node)
     if not images:
         return plan  # no AIX osimage: NIM has nothing to serve
     have = existing(node)
@@ -63,22 +64,7 @@ def recreate(node: Node, source_dir: str = "") -> NimPlan:
         node.check("nim_master_setup", "-a", "mk_resource=no", "-a", f"device={device}",
                    changes=True, why="initialising the NIM master")
     for image in images:
-        name = image.name
-        wanted: list[tuple[str, str, list[str]]] = []
-        lpp = image.get("lpp_source") or f"{name}_lpp_source"
-        wanted.append((lpp, "lpp_source",
-                       [NIM, "-Fo", "define", "-t", "lpp_source", "-a", "server=master",
-                        "-a", f"location=/install/nim/lpp_source/{name}", lpp]))
-        spot = image.get("spot") or name
-        wanted.append((spot, "spot",
-                       [M_MKSPOT, "-o", "-a", "server=master", "-a",
-                        "location=/install/nim/spot/", "-a", "source=no", spot]))
-        for rtype in OTHER_TYPES:
-            for value in filter(None, (image.get(rtype) or "").split(",")):
-                res_name, location = _resource(name, rtype, value.strip())
-                wanted.append((res_name, rtype,
-                               [NIM, "-Fo", "define", "-t", rtype, "-a", "server=master",
-                                "-a", f"location={location}", res_name]))
+        wanted = resources(image)
         for res_name, rtype, argv in wanted:
             if res_name in have:
                 plan.present.append(res_name)
@@ -89,9 +75,52 @@ def recreate(node: Node, source_dir: str = "") -> NimPlan:
     return plan
 
 
+def nim_images(node: Node) -> list[xparse.XcatObject]:
+    """The osimages NIM serves (imagetype NIM, xCAT's default on AIX)."""
+    return [i for i in osimages(node) if (i.get("imagetype") or "NIM").upper() == "NIM"]
+
+
+def resources(image: xparse.XcatObject) -> list[tuple[str, str, list[str]]]:
+    """(NIM name, type, defining command) of each resource IMAGE names, in the runbook's
+    order: lpp_source, spot, then the other types listed."""
+    name = image.name
+    wanted: list[tuple[str, str, list[str]]] = []
+    lpp = image.get("lpp_source") or f"{name}_lpp_source"
+    wanted.append((lpp, "lpp_source",
+                   [NIM, "-Fo", "define", "-t", "lpp_source", "-a", "server=master",
+                    "-a", f"location=/install/nim/lpp_source/{name}", lpp]))
+    spot = image.get("spot") or name
+    wanted.append((spot, "spot",
+                   [M_MKSPOT, "-o", "-a", "server=master", "-a",
+                    "location=/install/nim/spot/", "-a", "source=no", spot]))
+    for rtype in OTHER_TYPES:
+        for value in filter(None, (image.get(rtype) or "").split(",")):
+            res_name, location = _resource(name, rtype, value.strip())
+            wanted.append((res_name, rtype,
+                           [NIM, "-Fo", "define", "-t", rtype, "-a", "server=master",
+                            "-a", f"location={location}", res_name]))
+    return wanted
+
+
+def check_recreated(node: Node) -> list[str]:
+    """After section 8 on an AIX MN: every NIM resource the osimages name is defined in
+    NODE's NIM (or HANIM keeps them). Returns the resources checked."""
+    if hanim_configured(node):
+        return ["HANIM"]
+    have = existing(node)
+    wanted = [r[0] for image in nim_images(node) for r in resources(image)]
+    missing = [r for r in wanted if r not in have]
+    if missing:
+        raise VerificationFailed("NIM resources of the osimages (lsnim)", "all defined",
+                                 "missing " + ", ".join(missing), node.name)
+    return wanted
+
+
 def _resource(image: str, rtype: str, value: str) -> tuple[str, str]:
     """(NIM name, location) of an osimage attribute: a path is the runbook's location, named
-    <osimage>_<type>; a bare name is a resource under /install/nim/<type>/."""
+    <osimage>_<type>; a bare name is a resource under /install/nim/<type>/ (a bundle file
+    named <name>.bnd, as xCAT's mknimimage writes them)."""
     if value.startswith("/"):
         return f"{image}_{rtype}", value
-    return value, f"/install/nim/{rtype}/{value}"
+    suffix = ".bnd" if rtype == "installp_bundle" and not value.endswith(".bnd") else ""
+    return value, f"/install/nim/{rtype}/{value}{suffix}"

@@ -709,28 +709,59 @@ def readdress_hba(text: str, old: str, new: str) -> str:
     return "\n".join(out) + "\n"
 
 
-def readdress(m: Member, old: str, new: str) -> bool:
-    """Section 8: after the identity swap, M's PostgreSQL listens on NEW instead of OLD and
-    its client rules name NEW. pg_hba.conf is reloaded; listen_addresses needs a restart,
-    done only when it changed. Returns True when anything changed."""
-    if old == new:
-        return False
-    files = server_files(m.node) if not m.node.plan else {
-        "config_file": "postgresql.conf", "hba_file": "pg_hba.conf"}
+# Where the server's files live when it is stopped (8.3 stops it before 8.5 edits them):
+# Debian's per-cluster directory, the runbook's /var/lib/pgsql and RHEL's data directories.
+CONFIG_GLOBS = ("/etc/postgresql/*/main/postgresql.conf", "/var/lib/pgsql/data/postgresql.conf",
+                "/var/lib/pgsql/*/data/postgresql.conf", "/var/lib/pgsql/postgresql.conf")
+
+
+def config_files(node: Node) -> dict[str, str]:
+    """config_file and hba_file of NODE's server: asked of the server when it runs, else
+    found where the packages put them (exactly one cluster, or the caller must say which)."""
+    if node.plan:
+        return {"config_file": "postgresql.conf", "hba_file": "pg_hba.conf"}
+    if node.run("psql", "-Atc", "SELECT 1", user="postgres").succeeded:
+        return server_files(node)
+    found = node.sh("ls -d " + " ".join(CONFIG_GLOBS) + " 2>/dev/null").stdout.split()
+    if len(found) != 1:
+        raise PreconditionFailed(
+            f"PostgreSQL is stopped on {node.name} and its postgresql.conf is "
+            + (f"ambiguous ({', '.join(found)})" if found else
+               f"in none of {', '.join(CONFIG_GLOBS)}")
+            + ": start the server once so hamn can ask it, then re-run")
+    return {"config_file": found[0],
+            "hba_file": found[0].rsplit("/", 1)[0] + "/pg_hba.conf"}
+
+
+def rewrite_addresses(node: Node, files: dict[str, str], old: str,
+                      new: str) -> tuple[bool, bool]:
+    """Section 8: listen_addresses in config_file and the host rules in hba_file name NEW
+    instead of OLD (whether the server runs or not). Returns (conf changed, hba changed)."""
     conf, hba = files["config_file"], files["hba_file"]
-    old_conf, old_hba = m.node.read_file(conf) or "", m.node.read_file(hba) or ""
+    old_conf, old_hba = node.read_file(conf) or "", node.read_file(hba) or ""
     new_conf, new_hba = readdress_conf(old_conf, old, new), readdress_hba(old_hba, old, new)
     if new_hba != old_hba:
-        m.node.write_file(hba, new_hba, mode="640")
-        m.node.run("chown", "postgres", hba, changes=True)
+        node.write_file(hba, new_hba, mode="640")
+        node.run("chown", "postgres", hba, changes=True)
     if new_conf != old_conf:
-        m.node.write_file(conf, new_conf, mode="644")
-        m.node.run("chown", "postgres", conf, changes=True)
+        node.write_file(conf, new_conf, mode="644")
+        node.run("chown", "postgres", conf, changes=True)
+    return new_conf != old_conf, new_hba != old_hba
+
+
+def readdress(m: Member, old: str, new: str) -> bool:
+    """Section 8 on a running server: after the identity swap, M's PostgreSQL listens on NEW
+    instead of OLD and its client rules name NEW. pg_hba.conf is reloaded; listen_addresses
+    needs a restart, done only when it changed. Returns True when anything changed."""
+    if old == new:
+        return False
+    conf_changed, hba_changed = rewrite_addresses(m.node, config_files(m.node), old, new)
+    if conf_changed:
         services.stop(m.node, "postgresql")
         services.start(m.node, "postgresql")
-    elif new_hba != old_hba:
+    elif hba_changed:
         psql(m.node, "SELECT pg_reload_conf()", changes=True)
-    return new_conf != old_conf or new_hba != old_hba
+    return conf_changed or hba_changed
 
 
 def listen_addresses(node: Node) -> list[str]:

@@ -7,7 +7,7 @@ from typing import Any
 import pytest
 from pytest_bdd import given, then, when
 
-from hamn import failback, failover, failover_checks, failover_prep, services
+from hamn import failback, failover, failover_checks, failover_prep, nim, services
 from hamn.inventory import Cluster
 
 
@@ -76,6 +76,16 @@ def one_dhcp(fo: failover.Failover) -> None:
 @then("the testnode written before failover is there")
 def testnode_there(fo: failover.Failover) -> None:
     assert failover_checks.testnode_present(fo).name == "testnode"
+
+
+@then("a node can be defined through xcatd on the new management node")
+def xcatd_writes(fo: failover.Failover) -> None:
+    assert failover_checks.xcatd_writes(fo).name
+
+
+@then("the NIM resources of every AIX osimage are defined on the new management node")
+def nim_recreated(fo: failover.Failover) -> None:
+    assert nim.check_recreated(fo.active) is not None
 
 
 @then("lsdef on the service node works through xcatd")

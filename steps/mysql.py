@@ -46,6 +46,7 @@ def standby_mode(cluster: Cluster, mode: str) -> None:
 
 
 @when("the standby has applied the primary's transactions")
+@given("the standby has applied the primary's transactions")
 def applied(cluster: Cluster) -> None:
     mysql.wait_replayed(cluster)
 

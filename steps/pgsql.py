@@ -176,6 +176,7 @@ def replay_lag(cluster: Cluster, seconds: float, record_property: object) -> Non
 
 
 @when("the standby has replayed the primary's writes")
+@given("the standby has replayed the primary's writes")
 def replayed(cluster: Cluster) -> None:
     pgsql.wait_replayed(cluster)
 

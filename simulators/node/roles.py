@@ -137,6 +137,8 @@ def setup_mn(node: dict[str, object]) -> None:
         start("xcatd")
         enable("xcatd")
         define_cluster_nodes(node)
+        if node.get("personality") == "aix":
+            define_aix_osimage(node)
         sh(f"{XCATBIN}/makedhcp", "-n")
         sh(f"{XCATBIN}/makedhcp", "-a")
         sh(f"{XCATBIN}/makedns", "-n")
@@ -158,6 +160,37 @@ def define_cluster_nodes(node: dict[str, object]) -> None:
         if role == "compute":
             attrs += ["mgt=ipmi", f"bmc={nodes[name]}"]
         sh(f"{XCATBIN}/mkdef", "-t", "node", "-o", str(name), *attrs)
+
+
+AIX_OSIMAGE = "710Bdskls"
+
+
+def define_aix_osimage(node: dict[str, object]) -> None:
+    """An AIX diskless osimage as xCAT's AIX docs build it: its files under /install/nim, its
+    NIM resources on the primary's NIM master only (NIM's database is local: section 8
+    re-creates them on the new MN), and the compute node provisioned from it."""
+    image = AIX_OSIMAGE
+    lpp, spot = f"/install/nim/lpp_source/{image}", f"/install/nim/spot/{image}"
+    bundle = "/install/nim/installp_bundle/xCATaixSSH.bnd"
+    for d in (f"{lpp}/installp/ppc", f"{spot}/usr", str(Path(bundle).parent)):
+        Path(d).mkdir(parents=True, exist_ok=True)
+    Path(f"{lpp}/installp/ppc/.toc").write_text("bos.rte 7.1.0.0\n")
+    Path(bundle).write_text("I:openssh.base\nI:openssl.base\n")
+    sh("nim_master_setup", "-a", "mk_resource=no", "-a", f"device={lpp}")
+    sh("nim", "-o", "define", "-t", "lpp_source", "-a", "server=master", "-a",
+       f"location={lpp}", f"{image}_lpp_source")
+    sh("/usr/lpp/bos.sysmgt/nim/methods/m_mkspot", "-o", "-a", "server=master", "-a",
+       "location=/install/nim/spot/", "-a", "source=no", image)
+    sh("nim", "-o", "define", "-t", "installp_bundle", "-a", "server=master", "-a",
+       f"location={bundle}", "xCATaixSSH")
+    sh(f"{XCATBIN}/mkdef", "-t", "osimage", "-o", image, "imagetype=NIM", "nimtype=diskless",
+       "osname=AIX", f"lpp_source={image}_lpp_source", f"spot={image}",
+       "installp_bundle=xCATaixSSH")
+    roles = node["roles"]
+    assert isinstance(roles, dict)
+    if roles.get("compute"):
+        sh(f"{XCATBIN}/chdef", "-t", "node", "-o", str(roles["compute"]),
+           f"provmethod={image}")
 
 
 def setup_compute(node: dict[str, object]) -> None:
