@@ -10,6 +10,7 @@ with the session's junit.xml, each site's progress log and the site list it ran.
 
 from __future__ import annotations
 
+import importlib.util
 import json
 import os
 import subprocess
@@ -26,7 +27,7 @@ from rich.markup import escape
 
 from hamn import session, summary
 from hamn.drill import ROOT, DrillOptions
-from hamn.errors import InventoryError
+from hamn.errors import HamnError, InventoryError
 from hamn.sites import Site
 
 ITEMS = Path(__file__).resolve().parent / "site_drills.py"
@@ -76,6 +77,9 @@ def prepare(sites: Sequence[Site]) -> None:
 def run(base: DrillOptions, sites: Sequence[Site], allow: Sequence[str] = ()) -> MultiResult:
     if not sites:
         raise InventoryError("no cluster to drill: give --preset or --inventory")
+    if importlib.util.find_spec("xdist") is None:
+        raise HamnError("pytest-xdist is not installed, and several clusters are drilled "
+                        "through it: pip install pytest-xdist (in hamn's dev extra)")
     started = time.time()
     stamp = datetime.fromtimestamp(started).strftime("%Y%m%d-%H%M%S")
     out = Path(base.report_dir) / f"summary-{stamp}"
@@ -127,12 +131,12 @@ def follow(proc: subprocess.Popen[Any], logs: Sequence[tuple[str, Path]],
         for name, path in logs:
             if not path.exists():
                 continue
-            with open(path, errors="replace") as fh:
+            with open(path, "rb") as fh:
                 fh.seek(seen[name])
-                text = fh.read()
-            complete = text[:text.rfind("\n") + 1]  # a half-written line waits
-            seen[name] += len(complete.encode())
-            for line in complete.splitlines():
+                data = fh.read()
+            complete = data[:data.rfind(b"\n") + 1]  # a half-written line waits
+            seen[name] += len(complete)
+            for line in complete.decode(errors="replace").splitlines():
                 console.print(f"[bold]{escape(name):<{width}}[/bold] {escape(line)}")
         if done:
             return

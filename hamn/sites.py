@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 
 import yaml
@@ -31,10 +31,13 @@ class Site:
     inventory: str | None = None  # a single-cluster inventory file
     hosts: tuple[str, ...] = ()  # SSH names of its members (to refuse a host in two sites)
     ssh_config: str | None = None  # the same name through another ssh_config is another host
+    origin: str = ""  # the file the admin wrote, when INVENTORY was derived from it
 
     @property
     def source(self) -> str:
-        return f"preset {self.preset}" if self.preset else f"inventory {self.inventory}"
+        if self.preset:
+            return f"preset {self.preset}"
+        return f"inventory {self.origin or self.inventory}"
 
 
 def preset_site(name: str) -> Site:
@@ -72,9 +75,10 @@ def expand(path: str, work: Path) -> list[Site]:
         single.parent.mkdir(parents=True, exist_ok=True)
         single.write_text(yaml.safe_dump(entry, sort_keys=False))
         try:
-            sites.append(inventory_site(str(single)))
+            site = inventory_site(str(single))
         except InventoryError as err:  # name the file the admin wrote, not the copy
             raise InventoryError(str(err).replace(str(single), f"{path} ({name})")) from None
+        sites.append(replace(site, origin=f"{path} ({name})"))
     return sites
 
 

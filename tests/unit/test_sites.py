@@ -45,6 +45,7 @@ def test_a_multi_site_inventory_becomes_one_inventory_per_cluster(tmp_path: Path
     finally:
         one.close()
     assert got[0].hosts == ("a1", "a2")
+    assert got[0].source == f"inventory {path} (site1)"  # the admin's file, not the copy
     assert yaml.safe_load(Path(got[0].inventory or "").read_text())["cluster"] == "site1"
 
 
