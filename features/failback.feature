@@ -3,7 +3,7 @@ Feature: Failback to the previous primary management node (runbook section 9)
   The previous primary, back up with the former standby's identity, is set up as the new
   standby (sections 4 to 6 with the roles swapped); then the cluster fails over to it.
 
-  @db2
+  @db2 @postgres @mysql @sqlite
   Scenario: The previous primary takes its role back
     Given the cluster has failed over to the standby
     When the previous primary is back as the new standby

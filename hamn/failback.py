@@ -17,9 +17,10 @@ with the primary's identity, and the machine that served meanwhile is shut down.
 
 from __future__ import annotations
 
-from hamn import failover, failover_prep, identity, operating, prereqs, services
+from hamn import failover, failover_prep, identity, operating, pgsql, prereqs, services
 from hamn.errors import PreconditionFailed
 from hamn.inventory import Cluster
+from hamn.xcat import cfgloc
 
 
 def rejoin(cluster: Cluster) -> str:
@@ -48,6 +49,14 @@ def rejoin(cluster: Cluster) -> str:
         cluster.standby.node.check("db2gcf", "-u", "-p", "0", "-i", s.instance,
                                    user=s.instance, changes=True,
                                    why="db2gcf -u on the previous primary")
+    elif cluster.settings.db in ("postgres", "mysql"):
+        # Its database and xCAT still name the primary's address, which it gave up (8.5
+        # done the other way round).
+        old = (fo.journal.data.get("primary") or {}).get("address") or cluster.primary.address
+        if old and want and old != want:
+            cfgloc.readdress(cluster.standby.node, old, want)
+            if cluster.settings.db == "postgres":
+                pgsql.readdress(cluster.standby, old, want)
     for svc in ("xcatd", "dhcp"):  # a standby runs neither (section 4)
         services.stop(cluster.standby.node, svc)
     return f"{got.hostname} {got.address}"

@@ -186,7 +186,10 @@ def plan(cluster: Cluster, shared: Sequence[str] | None = None) -> SyncPlan:
 def install_cron(cluster: Cluster, sections: Iterable[str] | None = None) -> bool:
     """Put the entries of SECTIONS (all) in root's crontab on the primary; True if changed."""
     sp = plan(cluster)
-    return cron.install(cluster.primary.node, [sp.cron_entry(e) for e in sp.select(sections)])
+    entries = [sp.cron_entry(e) for e in sp.select(sections)]
+    # The standby pushes nothing: entries left there by a failover (section 9) go.
+    cron.remove(cluster.standby.node, [e.tag for e in entries])
+    return cron.install(cluster.primary.node, entries)
 
 
 def remove_cron(cluster: Cluster, sections: Iterable[str] | None = None) -> bool:

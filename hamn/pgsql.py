@@ -324,6 +324,10 @@ def install_chain(cluster: Cluster, cfg: PgConfig | None = None) -> list[ChainEn
     entries = chain(cluster, cfg)
     services.stop(cluster.standby.node, "xcatd")
     for e in entries:
+        # After a failover the roles are swapped (section 9): an entry left on the other
+        # MN would restore the standby's stale dump over the active database.
+        other = "standby" if e.role == "primary" else "primary"
+        cron.remove(cluster.member(other).node, [e.tag], e.user)
         cron.install(cluster.member(e.role).node, [e.entry], e.user)
     return entries
 

@@ -93,6 +93,7 @@ def install_sync(cluster: Cluster, cfg: SqliteConfig | None = None) -> cron.Cron
     peer = _validate(cluster, cfg)
     entry = cron.CronEntry(TAG, cfg.schedule, sync_command(cfg, peer))
     services.stop(cluster.standby.node, "xcatd")
+    cron.remove(cluster.standby.node, [TAG])  # left there by a failover (section 9)
     cron.install(cluster.primary.node, [entry])
     return entry
 

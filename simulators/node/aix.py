@@ -11,6 +11,7 @@ from __future__ import annotations
 import hashlib
 import ipaddress
 import json
+import shutil
 import socket
 import subprocess
 import sys
@@ -57,7 +58,8 @@ def apply_identity(hostname: str, address: str, netmask: str, dev: str,
     _run("/bin/hostname", hostname)
     Path("/etc/hostname").write_text(hostname + "\n")
     # Neighbours (the compute node, the switch) must learn the moved address now.
-    _run("/usr/sbin/arping", "-U", "-c", "2", "-w", "2", "-I", dev, address)
+    arping = shutil.which("arping") or "/usr/bin/arping"  # Debian's iputils: /usr/bin
+    _run(arping, "-U", "-c", "2", "-w", "2", "-I", dev, address)
 
 
 def mktcpip(argv: list[str]) -> int:
