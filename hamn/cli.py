@@ -344,11 +344,20 @@ def failover(hosts: str | None, inventory: str | None, ssh_config: str | None,
     from hamn.runner import RUN_LOG
     cluster = session.build(session.Target(hosts=hosts, inventory=inventory,
                                            ssh_config=ssh_config, preset=preset, plan=plan))
+
+    def progress(section: str, step: str, what: str) -> None:
+        # stderr, flushed at once: a failover takes minutes; which step began is what an
+        # operator needs when it stops (the re-run continues there, see `failover.Journal`)
+        click.echo(f"{section:<4} {step:<22} {what}", err=True)
+        sys.stderr.flush()
+
+    failover_mod.PROGRESS.append(progress)
     try:
         if not plan:
             session.require_consent(cluster, allow_destructive)
         fo = failover_mod.run(cluster, plan=plan, force=force)
     finally:
+        failover_mod.PROGRESS.remove(progress)
         cluster.close()
     if plan:
         click.echo(f"# failover plan for {cluster.name} (runbook section 8); nothing was run")

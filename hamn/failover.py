@@ -30,6 +30,7 @@ plan runs the same code on a view of the cluster whose nodes are in plan mode.
 
 from __future__ import annotations
 
+import functools
 import json
 import os
 import shlex
@@ -92,6 +93,12 @@ class Journal:
         self.data = {}
         if self.path is not None:
             self.path.unlink(missing_ok=True)
+
+
+# Listeners told where a failover run is: (section, step, "checking" | "doing" |
+# "skipped (already done)" | "done Ns"). ``hamn failover`` prints them as it goes, so an
+# operator (or the interrupted-failover scenario, hamn.interrupted) sees which step began.
+PROGRESS: list[Callable[[str, str, str], None]] = []
 
 
 @dataclass
@@ -209,12 +216,16 @@ class Failover:
         (default DONE): a step whose state cannot be read before (a regeneration) passes
         ``done`` False and says in AFTER what must hold once it ran."""
         started, t0 = time.time(), time.monotonic()
+        announce = functools.partial(self.announce, section, name)
+        announce("checking")
         if not self.plan and (self.journal.done(name) or done()):
             self.journal.mark(name)
             rec = StepRecord(name, section, started, time.monotonic() - t0, True,
                              "already done")
             self.records.append(rec)
+            announce("skipped (already done)")
             return rec
+        announce("doing")
         note = action() or ""
         if not self.plan and not (after or done)():
             raise VerificationFailed(f"failover step {name} (runbook {section})",
@@ -223,7 +234,14 @@ class Failover:
             self.journal.mark(name)
         rec = StepRecord(name, section, started, time.monotonic() - t0, False, note)
         self.records.append(rec)
+        announce(f"done {rec.duration:.2f}s")
         return rec
+
+    def announce(self, section: str, name: str, what: str) -> None:
+        """Tell the PROGRESS listeners where this run is (a real run only, not a plan)."""
+        if not self.plan:
+            for listener in PROGRESS:
+                listener(section, name, what)
 
 
 def check_plan_changed_nothing(fo: Failover) -> int:
@@ -490,6 +508,14 @@ def run(cluster: Cluster, plan: bool = False, force: bool | None = None,
 
     # 4. identity
     def identity_done() -> bool:
+        if not plan and not fo._taken and fo.journal.data.get("identity_sent"):
+            # A run killed after sending the change (detached: it carries on without hamn)
+            # left this mark: wait for that change; probing once could miss it still on
+            # its way, and sending another would move the identity twice.
+            fo.standby.node.close()
+            fo._taken = True
+            wait_taken(time.monotonic() - 5)  # the change's log is there to read at once
+            fo._active = None
         if not fo._taken and fo.active is fo.standby.node:
             return False  # the standby still answers by its own name: not taken yet
         if not fo.swapped():
@@ -501,10 +527,19 @@ def run(cluster: Cluster, plan: bool = False, force: bool | None = None,
         identity.swap(node, fo.target, s)
         if plan:
             return "planned"
+        fo.journal.data["identity_sent"] = time.time()  # for a re-run: see identity_done
+        fo.journal.save()
         node.close()
         fo._taken = True
         time.sleep(1.2)  # the change starts a second after the command returns
-        began = time.monotonic()
+        wait_taken(time.monotonic())
+        fo._active = None
+        return f"{fo.target.hostname} {fo.target.address}"
+
+    def wait_taken(began: float) -> None:
+        """Wait until the primary's name reaches the standby machine (the change sent at
+        BEGAN, monotonic); CommandFailed with the change's output when it failed."""
+        node = fo.standby.node
 
         def taken() -> bool:
             if fo.swapped():
@@ -519,8 +554,6 @@ def run(cluster: Cluster, plan: bool = False, force: bool | None = None,
 
         wait_for(taken, fo.wait, f"the standby answering as {fo.target.hostname}",
                  interval=0.3)
-        fo._active = None
-        return f"{fo.target.hostname} {fo.target.address}"
 
     fo.step("identity", "8.4", identity_done, take_identity)
 

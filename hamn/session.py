@@ -6,11 +6,18 @@ destructive-run consent the same way.
 
 from __future__ import annotations
 
+import json
 from dataclasses import dataclass
 from typing import Any
 
 from hamn import inventory
-from hamn.errors import ConsentRequired, HamnError, InventoryError, PreconditionFailed
+from hamn.errors import (
+    ConsentRequired,
+    HamnError,
+    HostUnreachable,
+    InventoryError,
+    PreconditionFailed,
+)
 from hamn.inventory import Cluster
 
 SIM_MARK = "/etc/hamn-sim/cluster"
@@ -38,7 +45,13 @@ def build(target: Target) -> Cluster:
     sim = SimCluster(target.preset or DEFAULT_PRESET)
     if not sim.running():
         from hamn import failover_prep
-        if failover_prep.journal_path_for(sim.name).exists():
+        journal = failover_prep.journal_path_for(sim.name)
+        if journal.exists() and "completed" not in json.loads(journal.read_text()):
+            # A failover interrupted after it shut the old primary down: the re-run
+            # continues it (hamn.failover's journal) on the cluster as it is; powering the
+            # old primary on here would put two nodes on one address.
+            return inventory.from_sim(sim, ssh_config=target.ssh_config, plan=target.plan)
+        if journal.exists():
             # Powering the old primary on again would put two nodes on one address.
             raise PreconditionFailed(
                 f"simulated cluster {sim.name} was failed over (its old primary is off): "
@@ -75,11 +88,18 @@ def preflight(cluster: Cluster) -> None:
 
 
 def is_simulated(cluster: Cluster) -> bool:
-    """True when the primary carries the simulated cluster's mark with this cluster's name."""
+    """True when the primary carries the simulated cluster's mark with this cluster's name;
+    the standby is asked when the primary does not answer (a failover re-run after the old
+    primary was shut down: every MN of a simulated cluster carries the mark)."""
     if not cluster.simulated:
         return False
-    mark = cluster.primary.node.read_file(SIM_MARK)
-    return mark is not None and mark.strip() == cluster.name
+    for member in (cluster.primary, cluster.standby):
+        try:
+            mark = member.node.read_file(SIM_MARK)
+        except HostUnreachable:
+            continue
+        return mark is not None and mark.strip() == cluster.name
+    return False
 
 
 def require_consent(cluster: Cluster, allow: str | None) -> None:
