@@ -36,6 +36,8 @@ def pytest_addoption(parser: pytest.Parser) -> None:
                     help="typed consent: run @destructive scenarios on this (real) cluster")
     group.addoption("--plan", action="store_true",
                     help="print the commands each scenario would run; run none that change")
+    group.addoption("--run-slow", action="store_true",
+                    help="also run the @slow rows (each re-creates the simulated pair)")
 
 
 def pytest_configure(config: pytest.Config) -> None:
@@ -92,6 +94,9 @@ def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item
 def pytest_runtest_setup(item: pytest.Item) -> None:
     """Skip, saying why, a scenario whose database or platform the target does not have."""
     tags = {m.name for m in item.iter_markers()}
+    if "slow" in tags and not item.config.getoption("--run-slow"):
+        pytest.skip("a @slow row: each re-creates the simulated pair and fails over (about a "
+                    "minute); CI runs the representative rows; add --run-slow for all")
     if tags & {*session.DB_TAGS, *session.PLATFORM_TAGS, "twin", "rsync-install"}:
         why = session.inapplicable(session.cluster_for(item.config), tags)
         if why:
