@@ -34,20 +34,15 @@ lane1() {
     features aix-db2 || rc=1
     return $rc
 }
-lane2() {
+later() {  # features on FIRST, then (once tests/ is done) on SECOND
     rc=0
-    features linux-mysql || rc=1
+    features "$1" || rc=1
     wait_tests
-    features linux-postgres || rc=1
+    features "$2" || rc=1
     return $rc
 }
-lane3() {
-    rc=0
-    features linux-twin || rc=1
-    wait_tests
-    features linux-sqlite || rc=1
-    return $rc
-}
+lane2() { later linux-mysql linux-postgres; }
+lane3() { later linux-twin linux-sqlite; }
 
 for lane in 1 2 3; do
     ( lane$lane > "$logs/lane$lane.log" 2>&1; echo $? > "$logs/lane$lane.rc" ) &
