@@ -54,7 +54,9 @@ Feature: Faults the runbook does not describe: the procedures keep their promise
   Scenario: After a forced takeover the old primary comes back: never a second primary
     Given HADR is in Peer in NEARSYNC mode with a 6 second peer window
     And the states of both management nodes are sampled
-    When the primary is killed
+    # Section 8 presumes section 6: 8.7 re-creates NIM from the synchronised /install.
+    When the files of every section are synchronised now
+    And the primary is killed
     And the standby takes over the HADR primary role by force
     And the primary is started again
     Then activating the database on the primary fails with SQL1768N
