@@ -1,6 +1,7 @@
 """Run each fault scenario of features/faults.feature N times in the sim; print the table.
 
     .venv/bin/python benchmarks/reliability.py [-n 5] [--preset aix-faults] [-k EXPR]
+        [--feature features/interrupted_failover.feature]
 
 Each run is one pytest process (one scenario), with a junit report whose properties carry
 the scenario's figures (hamn.faults.FaultRun.figures): acknowledged writes and those
@@ -22,8 +23,8 @@ ROOT = Path(__file__).resolve().parents[1]
 FEATURE = "features/faults.feature"
 
 
-def scenarios(preset: str, expr: str | None) -> list[str]:
-    argv = [sys.executable, "-m", "pytest", FEATURE, "--collect-only", "-q",
+def scenarios(preset: str, expr: str | None, feature: str = FEATURE) -> list[str]:
+    argv = [sys.executable, "-m", "pytest", feature, "--collect-only", "-q",
             f"--preset={preset}"] + (["-k", expr] if expr else [])
     out = subprocess.run(argv, cwd=ROOT, capture_output=True, text=True).stdout
     return [line.strip() for line in out.splitlines() if "::test_" in line]
@@ -39,7 +40,8 @@ def run_once(nodeid: str, preset: str) -> dict[str, object]:
     assert case is not None
     props = {p.get("name"): p.get("value") for p in case.iter("property")}
     failed = case.find("failure") is not None or case.find("error") is not None
-    return {"passed": not failed, "time": float(case.get("time", 0)), **props}
+    return {"passed": not failed, "skipped": case.find("skipped") is not None,
+            "time": float(case.get("time", 0)), **props}
 
 
 def main() -> None:
@@ -47,12 +49,16 @@ def main() -> None:
     ap.add_argument("-n", type=int, default=5)
     ap.add_argument("--preset", default="aix-faults")
     ap.add_argument("-k", default=None)
+    ap.add_argument("--feature", default=FEATURE)
     args = ap.parse_args()
     print("| scenario | runs | passes | acknowledged writes (median) | acknowledged writes "
           "lost (total) | time to recover, s (median / max) | run time, s (median) |")
     print("|---|---|---|---|---|---|---|")
-    for nodeid in scenarios(args.preset, args.k):
-        rows = [run_once(nodeid, args.preset) for _ in range(args.n)]
+    for nodeid in scenarios(args.preset, args.k, args.feature):
+        first = run_once(nodeid, args.preset)
+        if first["skipped"]:  # e.g. a @slow row without --run-slow: not a pass
+            continue
+        rows = [first] + [run_once(nodeid, args.preset) for _ in range(args.n - 1)]
         acked = [int(str(r["acknowledged"])) for r in rows if "acknowledged" in r]
         lost = [int(str(r["missing"])) for r in rows if "missing" in r]
         rec = [float(str(r["time_to_recover_s"])) for r in rows if "time_to_recover_s" in r]

@@ -237,6 +237,18 @@ def _rerun(intr: Interruption) -> Rerun:
     return intr.rerun
 
 
+def figures(intr: Interruption) -> dict[str, object]:
+    """What the run measured, for the junit report (benchmarks/reliability.py): time to
+    recover is the re-run's, from its start to the failover completed."""
+    rerun = _rerun(intr)
+    return {"time_to_recover_s": round(rerun.duration, 1),
+            "killed_after_s": round(intr.killed_after, 1),
+            "done_at_kill": ",".join(intr.done_at_kill) or "-",
+            "took_over_before_rerun": intr.takeovers_at_kill,
+            "identity_moved_before_rerun": intr.hostname_at_kill == intr.primary_hostname,
+            "rerun_skipped": ",".join(rerun.skipped()) or "-"}
+
+
 def check_resumed(intr: Interruption) -> list[str]:
     """The re-run went through every step in order and skipped, saying so, each step the
     killed run had finished. Returns the steps it skipped."""

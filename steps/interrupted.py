@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import pytest
 from pytest_bdd import parsers, then, when
 
 from hamn import failover, interrupted
@@ -16,8 +17,11 @@ def killed_at(cluster: Cluster, section: str, step: str) -> interrupted.Interrup
 
 
 @when("the failover is run again", target_fixture="fo")
-def run_again(interruption: interrupted.Interruption) -> failover.Failover:
-    return interrupted.run_again(interruption)
+def run_again(interruption: interrupted.Interruption,
+              request: pytest.FixtureRequest) -> failover.Failover:
+    fo = interrupted.run_again(interruption)
+    request.node.user_properties.extend(sorted(interrupted.figures(interruption).items()))
+    return fo
 
 
 @then("the re-run skipped, as already done, every step the killed run had finished")
