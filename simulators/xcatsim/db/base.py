@@ -7,6 +7,7 @@ xCAT's table reads and writes (whole-table reads, key lookups, insert, update, d
 
 from __future__ import annotations
 
+import contextlib
 from collections.abc import Sequence
 from typing import Any
 
@@ -137,3 +138,33 @@ class Database:
 
 def _row(t: Table, values: Sequence[Any]) -> Row:
     return {c: (None if v is None else str(v)) for c, v in zip(t.columns, values, strict=False)}
+
+
+class DbapiDatabase(Database):
+    """A server database reached through a Python DB-API driver (psycopg2, pymysql): what
+    DBD::Pg and DBD::mysql share. Subclasses open ``conn`` and name the driver's errors."""
+
+    conn: Any
+    _errors: type[Exception] = Exception
+
+    def __init__(self, cfg: Any) -> None:
+        super().__init__()
+        self.cfg = cfg
+
+    def execute(self, table: str | None, sql: str, params: Params = ()) -> list[tuple[Any, ...]]:
+        try:
+            with self.conn.cursor() as cur:
+                cur.execute(sql, tuple(params))
+                if cur.description is None:  # no result set (INSERT, DDL)
+                    return []
+                return [tuple(r) for r in cur.fetchall()]
+        except self._errors as exc:
+            raise DbError(f"DBD::{self.engine}::st execute failed: {str(exc).strip()}") from exc
+
+    def close(self) -> None:
+        with contextlib.suppress(self._errors):
+            self.conn.close()
+
+    def describe(self) -> dict[str, str]:
+        return {"dbengine": self.engine, "dbname": self.cfg.database,
+                "dbhost": self.cfg.params.get("host", "localhost"), "dbadmin": self.cfg.user}

@@ -2,31 +2,28 @@
 
 from __future__ import annotations
 
-import contextlib
 from typing import Any
 
-from simulators.xcatsim.db.base import Database, DbError, Params
+from simulators.xcatsim.db.base import DbapiDatabase, DbError
 
 
-class MysqlDatabase(Database):
+class MysqlDatabase(DbapiDatabase):
     engine = "mysql"
     marker = "%s"
     key_type = "VARCHAR(128)"
     text_type = "TEXT"
 
     def __init__(self, cfg: Any) -> None:
-        super().__init__()
-        self.cfg = cfg
+        super().__init__(cfg)
         try:
             import pymysql
         except ImportError as exc:
             raise DbError("Can't locate DBD/mysql.pm (python3-pymysql is not installed)") from exc
-        self._errors: type[Exception] = pymysql.MySQLError
+        self._errors = pymysql.MySQLError
         kw: dict[str, Any] = {"database": cfg.database, "user": cfg.user,
                               "password": cfg.password, "autocommit": True,
                               "connect_timeout": 10}
-        host = cfg.params.get("host", "localhost")
-        kw["host"] = host
+        kw["host"] = cfg.params.get("host", "localhost")
         if "port" in cfg.params:
             kw["port"] = int(cfg.params["port"])
         try:
@@ -38,21 +35,5 @@ class MysqlDatabase(Database):
     def quote(self, ident: str) -> str:
         return f"`{ident}`"
 
-    def execute(self, table: str | None, sql: str, params: Params = ()) -> list[tuple[Any, ...]]:
-        try:
-            with self.conn.cursor() as cur:
-                cur.execute(sql, tuple(params))
-                return [tuple(r) for r in cur.fetchall()]
-        except self._errors as exc:
-            raise DbError(f"DBD::mysql::st execute failed: {exc}") from exc
-
     def list_tables(self) -> set[str]:
         return {str(r[0]) for r in self.execute(None, "SHOW TABLES")}
-
-    def close(self) -> None:
-        with contextlib.suppress(self._errors):
-            self.conn.close()
-
-    def describe(self) -> dict[str, str]:
-        return {"dbengine": "mysql", "dbname": self.cfg.database,
-                "dbhost": self.cfg.params.get("host", "localhost"), "dbadmin": self.cfg.user}

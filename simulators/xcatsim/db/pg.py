@@ -2,26 +2,24 @@
 
 from __future__ import annotations
 
-import contextlib
 from typing import Any
 
-from simulators.xcatsim.db.base import Database, DbError, Params
+from simulators.xcatsim.db.base import DbapiDatabase, DbError
 
 
-class PgDatabase(Database):
+class PgDatabase(DbapiDatabase):
     engine = "Pg"
     marker = "%s"
     key_type = "VARCHAR(128)"
     text_type = "TEXT"
 
     def __init__(self, cfg: Any) -> None:
-        super().__init__()
-        self.cfg = cfg
+        super().__init__(cfg)
         try:
             import psycopg2
         except ImportError as exc:
             raise DbError("Can't locate DBD/Pg.pm (python3-psycopg2 is not installed)") from exc
-        self._errors: type[Exception] = psycopg2.Error
+        self._errors = psycopg2.Error
         kw = {"dbname": cfg.database, "user": cfg.user, "password": cfg.password}
         if "host" in cfg.params:
             kw["host"] = cfg.params["host"]
@@ -34,25 +32,7 @@ class PgDatabase(Database):
                           f"failed: {str(exc).strip()}") from exc
         self.conn.autocommit = True
 
-    def execute(self, table: str | None, sql: str, params: Params = ()) -> list[tuple[Any, ...]]:
-        try:
-            with self.conn.cursor() as cur:
-                cur.execute(sql, tuple(params))
-                if cur.description is None:
-                    return []
-                return [tuple(r) for r in cur.fetchall()]
-        except self._errors as exc:
-            raise DbError(f"DBD::Pg::st execute failed: {str(exc).strip()}") from exc
-
     def list_tables(self) -> set[str]:
         got = self.execute(None, "SELECT table_name FROM information_schema.tables "
                                  "WHERE table_schema = current_schema()")
         return {str(r[0]) for r in got}
-
-    def close(self) -> None:
-        with contextlib.suppress(self._errors):
-            self.conn.close()
-
-    def describe(self) -> dict[str, str]:
-        return {"dbengine": "Pg", "dbname": self.cfg.database,
-                "dbhost": self.cfg.params.get("host", "localhost"), "dbadmin": self.cfg.user}
