@@ -10,18 +10,22 @@ Run: .venv/bin/pytest tests/sim/test_multidrill_sim.py -q
 from __future__ import annotations
 
 import json
+import os
 import subprocess
 import sys
 from pathlib import Path
 
 import pytest
 
-from hamn import filesync, inventory
+from hamn import failover_prep, filesync, inventory
 
 pytestmark = pytest.mark.sim
 PRESETS = ("linux-db2", "aix-lab")
 CLUSTERS = {"linux-db2": "hamnlx", "aix-lab": "hamnlab"}
 RTO_TARGET = 300.0  # seconds, as tests/sim/test_drill.py
+# Pre-flight scenarios to leave out (pytest -k words, comma-separated), as test_drill.py:
+# a check failing on the sim for reasons unrelated to drills; the reports list them.
+EXCLUDE = tuple(w for w in os.environ.get("HAMN_DRILL_EXCLUDE", "").split(",") if w)
 
 
 def hamn(*args: str, timeout: float = 60) -> subprocess.CompletedProcess[str]:
@@ -38,13 +42,18 @@ def test_two_presets_two_reports_and_a_summary(tmp_path: Path) -> None:
         pytest.skip(f"docker: {err}")
     for sim in sims:  # original roles: a previous drill left them failed over
         sim.up(fresh=True)
+        # The last drill's failover journal is obsolete now; left, the drill's own pytest
+        # session (failover_prep.restore_failed_over_sims) would re-create the cluster again,
+        # undoing the sync below.
+        failover_prep.journal_path_for(sim.name).unlink(missing_ok=True)
         cluster = inventory.from_sim(sim)
         try:  # the operating state: section 6.2's nightly sync has run (/install in step)
             filesync.sync_now(cluster, ["6.2"])
         finally:
             cluster.close()
     res = hamn("drill", *(a for p in PRESETS for a in ("--preset", p)), "--report-dir",
-               str(tmp_path), "--rto-target", str(RTO_TARGET), "--quiet", timeout=1800)
+               str(tmp_path), "--rto-target", str(RTO_TARGET), "--quiet",
+               *(a for w in EXCLUDE for a in ("--exclude-scenario", w)), timeout=1800)
     assert res.returncode == 0, res.stdout + res.stderr[-3000:]
     (summary_dir,) = tmp_path.glob("summary-*")
     data = json.loads((summary_dir / "summary.json").read_text())
