@@ -132,6 +132,8 @@ def setup_mn(node: dict[str, object]) -> None:
     setup_database(node)
     sh(f"{XCATBIN}/xcatconfig", "-i")
     sh(f"{XCATBIN}/xcatconfig", "-d")
+    if node.get("personality") == "aix" and node["role"] == "standby":
+        aix_osimage_files()  # section 6.2 copied them; NIM's own database stays local
     if node["role"] == "primary":
         attach_twin(node)
         start("xcatd")
@@ -163,12 +165,12 @@ def define_cluster_nodes(node: dict[str, object]) -> None:
 
 
 AIX_OSIMAGE = "710Bdskls"
+INSTALL_MTIME = 1767225600  # 2026-01-01: when the sim's /install was last synchronised
 
 
-def define_aix_osimage(node: dict[str, object]) -> None:
-    """An AIX diskless osimage as xCAT's AIX docs build it: its files under /install/nim, its
-    NIM resources on the primary's NIM master only (NIM's database is local: section 8
-    re-creates them on the new MN), and the compute node provisioned from it."""
+def aix_osimage_files() -> tuple[str, str, str]:
+    """The osimage's files under /install/nim, the same on both MNs, as section 6.2's rsync
+    leaves them (equal times too, so the drift check sees an operating pair in step)."""
     image = AIX_OSIMAGE
     lpp, spot = f"/install/nim/lpp_source/{image}", f"/install/nim/spot/{image}"
     bundle = "/install/nim/installp_bundle/xCATaixSSH.bnd"
@@ -176,6 +178,19 @@ def define_aix_osimage(node: dict[str, object]) -> None:
         Path(d).mkdir(parents=True, exist_ok=True)
     Path(f"{lpp}/installp/ppc/.toc").write_text("bos.rte 7.1.0.0\n")
     Path(bundle).write_text("I:openssh.base\nI:openssl.base\n")
+    for dirpath, dirs, files in os.walk("/install"):
+        for name in [*dirs, *files]:
+            os.utime(os.path.join(dirpath, name), (INSTALL_MTIME, INSTALL_MTIME))
+    os.utime("/install", (INSTALL_MTIME, INSTALL_MTIME))
+    return lpp, spot, bundle
+
+
+def define_aix_osimage(node: dict[str, object]) -> None:
+    """An AIX diskless osimage as xCAT's AIX docs build it: its files under /install/nim, its
+    NIM resources on the primary's NIM master only (NIM's database is local: section 8
+    re-creates them on the new MN), and the compute node provisioned from it."""
+    image = AIX_OSIMAGE
+    lpp, _spot, bundle = aix_osimage_files()
     sh("nim_master_setup", "-a", "mk_resource=no", "-a", f"device={lpp}")
     sh("nim", "-o", "define", "-t", "lpp_source", "-a", "server=master", "-a",
        f"location={lpp}", f"{image}_lpp_source")
