@@ -40,6 +40,10 @@ def run_once(nodeid: str, preset: str) -> dict[str, object]:
     assert case is not None
     props = {p.get("name"): p.get("value") for p in case.iter("property")}
     failed = case.find("failure") is not None or case.find("error") is not None
+    for bad in (case.find("failure"), case.find("error")):
+        if bad is not None:  # why, on stderr: the table has only counts
+            print(f"{nodeid}: {bad.get('message', '')[:300]} | {props}", file=sys.stderr,
+                  flush=True)
     return {"passed": not failed, "skipped": case.find("skipped") is not None,
             "time": float(case.get("time", 0)), **props}
 
