@@ -33,7 +33,6 @@ from __future__ import annotations
 import functools
 import json
 import os
-import shlex
 import time
 from collections.abc import Callable
 from dataclasses import dataclass, field, replace
