@@ -95,8 +95,8 @@ def pytest_runtest_setup(item: pytest.Item) -> None:
     """Skip, saying why, a scenario whose database or platform the target does not have."""
     tags = {m.name for m in item.iter_markers()}
     if "slow" in tags and not item.config.getoption("--run-slow"):
-        pytest.skip("a @slow row: each re-creates the simulated pair and fails over (about a "
-                    "minute); CI runs the representative rows; add --run-slow for all")
+        pytest.skip("a @slow row: each re-creates the simulated pair and fails over (one to three "
+                    "minutes); CI runs the representative rows; add --run-slow for all")
     if tags & {*session.DB_TAGS, *session.PLATFORM_TAGS, "twin", "rsync-install"}:
         why = session.inapplicable(session.cluster_for(item.config), tags)
         if why:
