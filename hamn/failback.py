@@ -17,8 +17,10 @@ with the primary's identity, and the machine that served meanwhile is shut down.
 
 from __future__ import annotations
 
+import contextlib
+
 from hamn import failover, failover_prep, identity, operating, pgsql, prereqs, services
-from hamn.errors import PreconditionFailed
+from hamn.errors import HamnError, PreconditionFailed
 from hamn.inventory import Cluster
 from hamn.xcat import cfgloc
 
@@ -35,6 +37,11 @@ def rejoin(cluster: Cluster) -> str:
         sim.start_as(machine, sim.node("standby").spec.name)
         cluster.standby.node.close()
         services.forget(cluster.standby.node)
+        # Booted is not yet reachable: the bridge may still hold the moved address's old
+        # MAC until the announcement lands.
+        with contextlib.suppress(HamnError):
+            failover.wait_for(lambda: failover.reachable(cluster.standby.node), 60,
+                              f"{cluster.standby.name} to answer over SSH", interval=1.0)
     if not failover.reachable(cluster.standby.node):
         raise PreconditionFailed(
             f"the previous primary does not answer as {cluster.standby.name}: power it on "
