@@ -79,6 +79,9 @@ def sim_up(preset: str | None, fresh: bool) -> None:
     log = cluster.state / "build.log"
     cluster.state.mkdir(parents=True, exist_ok=True)
     built = cluster.up(log=log, fresh=fresh)
+    if built:  # new nodes: a failover journal of the old ones describes nothing that exists
+        from hamn import failover_prep
+        failover_prep.journal_path_for(cluster.name).unlink(missing_ok=True)
     click.echo(f"cluster {cluster.name} ({cluster.preset.name}) "
                f"{'started' if built else 'already running, reused'}")
     click.echo(f"--hosts={cluster.hosts_option}")
@@ -91,8 +94,11 @@ def sim_up(preset: str | None, fresh: bool) -> None:
 @preset_option
 @friendly
 def sim_down(preset: str | None) -> None:
-    """Remove the cluster's containers and network."""
-    _sim(preset).down()
+    """Remove the cluster's containers and network (and the failover journal of them)."""
+    from hamn import failover_prep
+    cluster = _sim(preset)
+    cluster.down()
+    failover_prep.journal_path_for(cluster.name).unlink(missing_ok=True)
 
 
 @sim.command("status")
