@@ -1,7 +1,8 @@
 """``hamn report history DIR``: RTO and RPO across the drills under DIR.
 
 Reads every DIR/**/drill-*/report.json, oldest first. A drill is flagged slow when its RTO
-is more than 50% above the median RTO of the (up to) five measured drills before it.
+is more than 50% above the median RTO of the (up to) five measured drills of the same
+cluster before it (a multi-site drill directory holds several clusters).
 """
 
 from __future__ import annotations
@@ -42,15 +43,17 @@ def row_of(path: Path, data: dict[str, Any]) -> Row:
 
 
 def flag(rows: list[Row]) -> list[Row]:
-    """Set baseline and slow on each row (rows oldest first)."""
-    measured: list[float] = []
+    """Set baseline and slow on each row (rows oldest first), each cluster against its own
+    earlier drills: sites drilled into one directory differ in what their RTO can be."""
+    measured: dict[str, list[float]] = {}
     for r in rows:
-        window = measured[-WINDOW:]
+        earlier = measured.setdefault(r.cluster, [])
+        window = earlier[-WINDOW:]
         if window:
             r.baseline = statistics.median(window)
             r.slow = r.rto is not None and r.rto > SLOW_FACTOR * r.baseline
         if r.rto is not None:
-            measured.append(r.rto)
+            earlier.append(r.rto)
     return rows
 
 

@@ -26,6 +26,17 @@ def test_slower_than_half_again_the_median_of_the_last_five() -> None:
     assert by["drill-8"].baseline == 11 and not by["drill-8"].slow
 
 
+def test_each_cluster_is_compared_with_its_own_drills() -> None:
+    # A site whose failover takes 60 s is not slow beside one that takes 10 s.
+    rows = flag([Row("a1", 1.0, "siteA", "passed", 10, 0), Row("b1", 2.0, "siteB", "passed", 60, 0),
+                 Row("a2", 3.0, "siteA", "passed", 11, 0), Row("b2", 4.0, "siteB", "passed", 62, 0),
+                 Row("a3", 5.0, "siteA", "passed", 30, 0)])
+    by = {r.name: r for r in rows}
+    assert by["b1"].baseline is None and not by["b1"].slow
+    assert by["b2"].baseline == 60 and not by["b2"].slow
+    assert by["a3"].baseline == 10.5 and by["a3"].slow
+
+
 def test_unmeasured_drills_are_skipped_in_the_median() -> None:
     rows = flag([row(1, 10), row(2, None), row(3, 20)])
     assert rows[2].baseline == 10 and rows[2].slow
