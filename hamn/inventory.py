@@ -140,15 +140,20 @@ def _member_spec(role: str, raw: Any, where: str) -> dict[str, str]:
     return {k: str(v) for k, v in raw.items()}
 
 
+def read_yaml(path: str | Path) -> Any:
+    """The inventory file at PATH, parsed; unreadable or invalid YAML is one clear error."""
+    try:
+        return yaml.safe_load(Path(path).read_text())
+    except OSError as err:
+        raise InventoryError(f"cannot read inventory {path}: {err.strerror}") from None
+    except yaml.YAMLError as err:
+        raise InventoryError(f"inventory {path} is not valid YAML: {err}") from None
+
+
 def load_inventory(path: str | Path, ssh_config: str | None = None,
                    plan: bool = False) -> Cluster:
     where = str(path)
-    try:
-        data = yaml.safe_load(Path(path).read_text())
-    except OSError as err:
-        raise InventoryError(f"cannot read inventory {where}: {err.strerror}") from None
-    except yaml.YAMLError as err:
-        raise InventoryError(f"inventory {where} is not valid YAML: {err}") from None
+    data = read_yaml(path)
     if not isinstance(data, dict):
         raise InventoryError(f"inventory {where} must be a mapping with primary and standby")
     if "clusters" in data:
@@ -307,12 +312,7 @@ def load_sites(path: str | Path) -> list[dict[str, Any]]:
     top-level ssh_config and settings merged in) or ``{"preset": NAME}``; keys are checked
     as strictly as load_inventory checks one cluster's, and no host is contacted."""
     where = str(path)
-    try:
-        data = yaml.safe_load(Path(path).read_text())
-    except OSError as err:
-        raise InventoryError(f"cannot read inventory {where}: {err.strerror}") from None
-    except yaml.YAMLError as err:
-        raise InventoryError(f"inventory {where} is not valid YAML: {err}") from None
+    data = read_yaml(path)
     if not isinstance(data, dict) or "clusters" not in data:
         raise InventoryError(f"{where}: not a multi-site inventory (no 'clusters' list)")
     unknown = set(data) - _SITES_TOP_KEYS
