@@ -335,7 +335,15 @@ def hadr_role(fo: Failover) -> str:
         report = hadr.hadr_status(fo.active_member, fo.settings)
     except VerificationFailed:
         return ""
-    return report.role.value.upper() if report.role is not None else "STANDARD"
+    if report.role is not None:
+        return report.role.value.upper()
+    # db2pd shows no HADR section while the database is not active (a moment in a
+    # restart): the configuration still says what the database is.
+    try:
+        role = hadr.get_db_cfg(fo.active_member, fo.settings)["HADR_DB_ROLE"].upper()
+    except (HamnError, KeyError):
+        return "STANDARD"
+    return role or "STANDARD"
 
 
 def db2_running(node: Node, s: Any) -> bool:
