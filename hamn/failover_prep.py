@@ -9,6 +9,7 @@ pair there, so the failover feature runs again and again.
 
 from __future__ import annotations
 
+import json
 import os
 from pathlib import Path
 from typing import Any
@@ -58,16 +59,17 @@ def recreate_sim(cluster: Cluster) -> None:
 
 
 def restore_failed_over_sims(names: list[str] | None, preset: str | None) -> list[str]:
-    """Re-create the simulated clusters a failover left behind (their journal is on the
-    controller), among those PRESET or the host NAMES select; pytest sessions call this
-    before reaching the hosts: starting a failed-over sim's stopped primary would put two
-    nodes on one address. Returns the clusters re-created."""
+    """Re-create the simulated clusters a completed failover left behind (their journal is
+    on the controller), among those PRESET or the host NAMES select (NAMES that fit several
+    clusters select none); pytest sessions call this before reaching the hosts: starting a
+    failed-over sim's stopped primary would put two nodes on one address. Returns the
+    clusters re-created."""
     from simulators.cluster import Cluster as SimCluster
     from simulators.presets import DEFAULT_PRESET, PRESETS
     root = Path(os.environ.get("HAMN_HOME", Path.home() / ".hamn")) / "failover"
     if not root.is_dir():
         return []
-    done = []
+    candidates = []
     for p in PRESETS.values():
         if preset is not None and p.name != preset:
             continue
@@ -76,12 +78,25 @@ def restore_failed_over_sims(names: list[str] | None, preset: str | None) -> lis
         if names is not None and not {n.strip() for n in names} <= {n.name for n in p.nodes}:
             continue
         journal = root / f"{p.cluster}.json"
-        if not journal.exists():
+        try:
+            completed = "completed" in json.loads(journal.read_text())
+        except (OSError, ValueError):
+            continue
+        # An unfinished failover is left alone: its re-run continues it (hamn.failover),
+        # and it may be running right now in another session.
+        if not completed:
             continue
         sim = SimCluster(p)
-        if sim.status() and any(row["state"] != "absent" for row in sim.status()):
-            sim.up(fresh=True)
-            done.append(sim.name)
+        if any(r["state"] != "absent" for r in sim.status()):
+            candidates.append((sim, journal))
+        elif preset is not None or names is None:
+            journal.unlink(missing_ok=True)  # its nodes are gone: the journal describes none
+    if preset is None and names is not None and len(candidates) > 1:
+        return []  # the names fit several clusters: from_hosts says so; none is touched
+    done = []
+    for sim, journal in candidates:
+        sim.up(fresh=True)
+        done.append(sim.name)
         journal.unlink(missing_ok=True)
     return done
 

@@ -68,8 +68,9 @@ def cluster_for(config: Any) -> Cluster:
             # A simulated cluster a failover left behind (issue 8): fresh nodes, no clash.
             from hamn import failover_prep
             hosts = config.getoption("--hosts")
-            failover_prep.restore_failed_over_sims(
-                hosts.split(",") if hosts else None, config.getoption("--preset"))
+            names = [h for h in hosts.split(",") if h.strip()] if hosts else None
+            if names is None or len(names) >= 2:  # else build() names the mistake
+                failover_prep.restore_failed_over_sims(names, config.getoption("--preset"))
         cached = build(Target(
             hosts=config.getoption("--hosts"), inventory=config.getoption("--inventory"),
             ssh_config=config.getoption("--ssh-config"), preset=config.getoption("--preset"),
