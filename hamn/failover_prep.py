@@ -14,7 +14,7 @@ import os
 from pathlib import Path
 from typing import Any
 
-from hamn import operating, services
+from hamn import mysql, operating, pgsql, services, sqlite
 from hamn.errors import PreconditionFailed
 from hamn.inventory import Cluster
 from hamn.xcat import parse as xparse
@@ -26,6 +26,15 @@ def journal_path_for(name: str) -> Path:
     """Where hamn.failover keeps the journal of cluster NAME."""
     root = Path(os.environ.get("HAMN_HOME", Path.home() / ".hamn"))
     return root / "failover" / f"{name}.json"
+
+
+def journal_state(name: str) -> str | None:
+    """None (no failover of cluster NAME recorded), "unfinished" or "completed"."""
+    try:
+        data = json.loads(journal_path_for(name).read_text())
+    except (OSError, ValueError):
+        return None
+    return "completed" if "completed" in data else "unfinished"
 
 
 def journal_path(cluster: Cluster) -> Path:
@@ -78,13 +87,9 @@ def restore_failed_over_sims(names: list[str] | None, preset: str | None) -> lis
         if names is not None and not {n.strip() for n in names} <= {n.name for n in p.nodes}:
             continue
         journal = root / f"{p.cluster}.json"
-        try:
-            completed = "completed" in json.loads(journal.read_text())
-        except (OSError, ValueError):
-            continue
         # An unfinished failover is left alone: its re-run continues it (hamn.failover),
         # and it may be running right now in another session.
-        if not completed:
+        if journal_state(p.cluster) != "completed":
             continue
         sim = SimCluster(p)
         if any(r["state"] != "absent" for r in sim.status()):
@@ -118,7 +123,6 @@ def starting_point(cluster: Cluster, sync: bool = True) -> str:
         else:
             operating.ensure(cluster)
             if cluster.settings.db == "postgres" and cluster.settings.pg_method == "dump":
-                from hamn import pgsql
                 pgsql.run_chain(cluster)  # the nightly dump, copy and restore have run
         services.start(cluster.primary.node, "xcatd")  # 5.1.1 stopped it for the backup
         if sync:
@@ -158,19 +162,15 @@ def replicate_now(cluster: Cluster) -> str:
     what the primary has (DB2 HADR in Peer needs nothing)."""
     s = cluster.settings
     if s.db == "postgres" and s.pg_method == "dump":
-        from hamn import pgsql
         pgsql.run_chain(cluster)
         return "5.2 dump chain run"
     if s.db == "postgres":
-        from hamn import pgsql
         pgsql.wait_replayed(cluster)
         return "5.2 streaming replayed"
     if s.db == "mysql":
-        from hamn import mysql
         mysql.wait_replayed(cluster)
         return "5.3 replica applied"
     if s.db == "sqlite":
-        from hamn import sqlite
         sqlite.run_sync(cluster)
         return "5.3 SQLite copies synchronised"
     return "HADR keeps the standby in step"

@@ -6,7 +6,6 @@ destructive-run consent the same way.
 
 from __future__ import annotations
 
-import json
 from dataclasses import dataclass
 from typing import Any
 
@@ -45,13 +44,13 @@ def build(target: Target) -> Cluster:
     sim = SimCluster(target.preset or DEFAULT_PRESET)
     if not sim.running():
         from hamn import failover_prep
-        journal = failover_prep.journal_path_for(sim.name)
-        if journal.exists() and "completed" not in json.loads(journal.read_text()):
+        state = failover_prep.journal_state(sim.name)
+        if state == "unfinished":
             # A failover interrupted after it shut the old primary down: the re-run
             # continues it (hamn.failover's journal) on the cluster as it is; powering the
             # old primary on here would put two nodes on one address.
             return inventory.from_sim(sim, ssh_config=target.ssh_config, plan=target.plan)
-        if journal.exists():
+        if state == "completed":
             # Powering the old primary on again would put two nodes on one address.
             raise PreconditionFailed(
                 f"simulated cluster {sim.name} was failed over (its old primary is off): "
